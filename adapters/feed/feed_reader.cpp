@@ -1,0 +1,263 @@
+#include "adapters/feed/feed_reader.hpp"
+
+#include <xercesc/framework/LocalFileInputSource.hpp>
+#include <xercesc/framework/MemBufInputSource.hpp>
+#include <xercesc/framework/XMLGrammarPoolImpl.hpp>
+#include <xercesc/sax/ErrorHandler.hpp>
+#include <xercesc/sax/Locator.hpp>
+#include <xercesc/sax/SAXParseException.hpp>
+#include <xercesc/sax2/Attributes.hpp>
+#include <xercesc/sax2/DefaultHandler.hpp>
+#include <xercesc/sax2/XMLReaderFactory.hpp>
+#include <xercesc/util/OutOfMemoryException.hpp>
+#include <xercesc/util/XMLException.hpp>
+#include <xercesc/util/XMLUni.hpp>
+
+#include <memory>
+#include <mutex>
+
+#include "adapters/feed/xerces_support.hpp"
+#include "src/core/limits.hpp"
+
+using namespace xercesc;
+
+namespace relief {
+
+extern const char* const kClaimFeedXsdText;  // generated from schemas/claim-feed.xsd
+
+const std::string& claim_feed_xsd() {
+  static const std::string text(kClaimFeedXsdText);
+  return text;
+}
+
+namespace {
+
+constexpr const char* kNamespace = "urn:relief:claim-feed:1";
+
+std::once_flag g_pool_once;
+XMLGrammarPool* g_pool = nullptr;
+
+void load_grammar_pool() {
+  xml::ensure_initialized();
+  g_pool = new XMLGrammarPoolImpl(XMLPlatformUtils::fgMemoryManager);
+  std::unique_ptr<SAX2XMLReader> loader(XMLReaderFactory::createXMLReader(XMLPlatformUtils::fgMemoryManager, g_pool));
+  xml::RefuseAllResolver resolver;
+  xml::harden(*loader, resolver);
+  const std::string& xsd = claim_feed_xsd();
+  MemBufInputSource src(reinterpret_cast<const XMLByte*>(xsd.data()), xsd.size(), "claim-feed.xsd");
+  if (!loader->loadGrammar(src, Grammar::SchemaGrammarType, true))
+    throw std::logic_error("the built-in claim-feed XSD does not load");
+  g_pool->lockPool();  // read-only from here on: safe to share between threads
+}
+
+struct Abort {
+  std::string code;
+  std::string detail;
+};
+
+class Handler : public DefaultHandler {
+ public:
+  Handler(const FeedCallbacks& cb, FeedParse& out) : cb_(cb), out_(out) {}
+
+  void setDocumentLocator(const Locator* const locator) override { locator_ = locator; }
+
+  void startElement(const XMLCh* const uri, const XMLCh* const localname, const XMLCh* const,
+                    const Attributes&) override {
+    std::string name = xml::to_utf8(localname);
+    if (static_cast<int>(stack_.size()) + 1 > limits::element_depth_max)
+      throw Abort{"MALFORMED", "elements nested deeper than " + std::to_string(limits::element_depth_max) +
+                                   " at line " + line()};
+    if (stack_.empty()) {
+      std::string ns = xml::to_utf8(uri);
+      if (name != "ClaimFeed" || ns != kNamespace)
+        throw Abort{"MALFORMED", "root element is {" + ns + "}" + name + ", expected {" + kNamespace + "}ClaimFeed"};
+    }
+    if (stack_.size() == 1 && name == "Claim") {
+      deliver_header();
+      ++out_.claim_elements;
+      if (out_.claim_elements > limits::claims_per_feed_max)
+        throw Abort{"TOO_LARGE", "more than " + std::to_string(limits::claims_per_feed_max) + " claims in one feed"};
+      in_claim_ = true;
+      claim_ = RawClaim{};
+      claim_.position = out_.claim_elements;
+      claim_.line = locator_ ? static_cast<std::int64_t>(locator_->getLineNumber()) : 0;
+    }
+    stack_.push_back(std::move(name));
+    text_.clear();
+    text_too_long_ = false;
+  }
+
+  void characters(const XMLCh* const chars, const XMLSize_t length) override {
+    if (text_.size() + length > limits::text_bytes_max) {
+      text_too_long_ = true;
+      return;
+    }
+    text_.append(chars, length);
+  }
+
+  void endElement(const XMLCh* const, const XMLCh* const, const XMLCh* const) override {
+    const std::string& name = stack_.back();
+    const std::string parent = stack_.size() >= 2 ? stack_[stack_.size() - 2] : std::string();
+    if (text_too_long_) {
+      std::string msg = path() + ": text longer than " + std::to_string(limits::text_bytes_max) + " characters";
+      if (in_claim_) note_claim_error(msg);
+      else throw Abort{"MALFORMED", msg};
+    }
+    std::string value = xml::to_utf8(text_.data(), text_.size());
+    text_.clear();
+    if (parent == "Header") {
+      auto& h = out_.header;
+      if (name == "FeedId") h.feed_id = value;
+      else if (name == "HospitalCode") h.hospital_code = value;
+      else if (name == "CreatedAt") h.created_at = value;
+      else if (name == "ClaimCount") h.claim_count = value;
+      else if (name == "ControlSum") h.control_sum = value;
+    } else if (in_claim_) {
+      assign_claim_field(parent, name, std::move(value));
+    }
+    if (stack_.size() == 2 && name == "Header") {
+      if (!header_error_.empty()) throw Abort{"MALFORMED", header_error_};
+      deliver_header();
+    }
+    if (stack_.size() == 2 && name == "Claim") {
+      in_claim_ = false;
+      if (cb_.on_claim) cb_.on_claim(claim_);
+    }
+    stack_.pop_back();
+  }
+
+  void endDocument() override { deliver_header(); }
+
+  // ErrorHandler
+  void warning(const SAXParseException&) override {}
+  void error(const SAXParseException& e) override {
+    std::string msg = path() + ": " + xml::to_utf8(e.getMessage()) + " (line " + std::to_string(e.getLineNumber()) + ")";
+    if (in_claim_) {
+      note_claim_error(msg);
+    } else if (stack_.size() >= 2 && stack_[1] == "Header") {
+      if (header_error_.empty()) header_error_ = "Header: " + msg;
+    } else {
+      throw Abort{"MALFORMED", msg};
+    }
+  }
+  void fatalError(const SAXParseException& e) override {
+    throw Abort{"MALFORMED", "not well-formed XML at line " + std::to_string(e.getLineNumber()) + ", column " +
+                                 std::to_string(e.getColumnNumber()) + ": " + xml::to_utf8(e.getMessage())};
+  }
+
+ private:
+  std::string line() const { return locator_ ? std::to_string(locator_->getLineNumber()) : std::string("?"); }
+  std::string path() const {
+    std::string p;
+    for (std::size_t i = 1; i < stack_.size(); ++i) {
+      if (!p.empty()) p += '/';
+      p += stack_[i];
+    }
+    return p.empty() ? std::string("ClaimFeed") : p;
+  }
+  void note_claim_error(const std::string& msg) {
+    if (claim_.schema_error.empty()) claim_.schema_error = msg;
+  }
+  void deliver_header() {
+    if (header_delivered_) return;
+    header_delivered_ = true;
+    if (cb_.on_header) cb_.on_header(out_.header);
+  }
+  void assign_claim_field(const std::string& parent, const std::string& name, std::string value) {
+    auto& c = claim_;
+    if (parent == "Claim") {
+      if (name == "ClaimId") c.claim_id = std::move(value);
+      else if (name == "SpecialApproval") { c.special_approval = std::move(value); c.has_special_approval = true; }
+    } else if (parent == "Patient") {
+      if (name == "IdNumber") c.id_number = std::move(value);
+      else if (name == "Name") c.name = std::move(value);
+      else if (name == "BirthDate") c.birth_date = std::move(value);
+      else if (name == "Sex") c.sex = std::move(value);
+    } else if (parent == "Visit") {
+      if (name == "Type") c.visit_type = std::move(value);
+      else if (name == "AdmissionDate") c.admission_date = std::move(value);
+      else if (name == "DischargeDate") c.discharge_date = std::move(value);
+      else if (name == "Diagnosis") {
+        if (c.diagnoses.size() < static_cast<std::size_t>(limits::diagnoses_per_claim_max) + 1)
+          c.diagnoses.push_back(std::move(value));
+      } else if (name == "Accident") c.accident = std::move(value);
+    } else if (parent == "Costs") {
+      if (name == "Total") c.total = std::move(value);
+      else if (name == "InsurancePaid") c.insurance_paid = std::move(value);
+      else if (name == "InScopeSelfPay") c.in_scope = std::move(value);
+      else if (name == "OutOfScopeSelfPay") c.out_of_scope = std::move(value);
+    }
+  }
+
+  const FeedCallbacks& cb_;
+  FeedParse& out_;
+  const Locator* locator_ = nullptr;
+  std::vector<std::string> stack_;
+  std::u16string text_;
+  bool text_too_long_ = false;
+  bool in_claim_ = false;
+  bool header_delivered_ = false;
+  std::string header_error_;
+  RawClaim claim_;
+};
+
+}  // namespace
+
+FeedParse read_feed(const FeedSource& src, const std::string& encoding, const FeedCallbacks& cb) {
+  std::call_once(g_pool_once, load_grammar_pool);
+  FeedParse out;
+  std::unique_ptr<SAX2XMLReader> reader(XMLReaderFactory::createXMLReader(XMLPlatformUtils::fgMemoryManager, g_pool));
+  xml::RefuseAllResolver resolver;
+  xml::harden(*reader, resolver);
+  reader->setFeature(XMLUni::fgSAX2CoreValidation, true);
+  reader->setFeature(XMLUni::fgXercesDynamic, false);
+  reader->setFeature(XMLUni::fgXercesSchema, true);
+  reader->setFeature(XMLUni::fgXercesSchemaFullChecking, false);
+  reader->setFeature(XMLUni::fgXercesUseCachedGrammarInParse, true);
+  reader->setFeature(XMLUni::fgXercesIdentityConstraintChecking, false);
+  Handler handler(cb, out);
+  reader->setContentHandler(&handler);
+  reader->setErrorHandler(&handler);
+
+  std::unique_ptr<InputSource> input;
+  if (src.buffer) {
+    input = std::make_unique<MemBufInputSource>(reinterpret_cast<const XMLByte*>(src.buffer->data()),
+                                                src.buffer->size(), "feed");
+  } else {
+    XMLCh* xpath = XMLString::transcode(src.path.c_str());
+    input = std::make_unique<LocalFileInputSource>(xpath);
+    XMLString::release(&xpath);
+  }
+  if (!encoding.empty()) {
+    XMLCh* xenc = XMLString::transcode(encoding.c_str());
+    input->setEncoding(xenc);
+    XMLString::release(&xenc);
+  }
+  try {
+    reader->parse(*input);
+    out.ok = true;
+  } catch (const Abort& a) {
+    out.code = a.code;
+    out.detail = a.detail;
+  } catch (const SAXParseException& e) {
+    out.code = "MALFORMED";
+    out.detail = "line " + std::to_string(e.getLineNumber()) + ": " + xml::to_utf8(e.getMessage());
+  } catch (const SAXException& e) {
+    out.code = "MALFORMED";
+    out.detail = xml::to_utf8(e.getMessage());
+  } catch (const XMLException& e) {
+    out.code = "MALFORMED";
+    out.detail = xml::to_utf8(e.getMessage());
+  } catch (const OutOfMemoryException&) {
+    out.code = "MALFORMED";
+    out.detail = "the parser ran out of memory";
+  }
+  if (out.ok && out.header.feed_id.empty() && out.header.hospital_code.empty()) {
+    out.ok = false;
+    out.code = "MALFORMED";
+    out.detail = "no Header";
+  }
+  return out;
+}
+
+}  // namespace relief

@@ -1,0 +1,82 @@
+#include "adapters/feed/xerces_support.hpp"
+
+#include <xercesc/sax/SAXException.hpp>
+#include <xercesc/sax2/XMLReaderFactory.hpp>
+#include <xercesc/util/PlatformUtils.hpp>
+#include <xercesc/util/SecurityManager.hpp>
+#include <xercesc/util/XMLUni.hpp>
+
+#include <cstdlib>
+#include <mutex>
+
+using namespace xercesc;
+
+namespace relief::xml {
+
+namespace {
+std::once_flag g_init;
+SecurityManager* g_security = nullptr;
+}  // namespace
+
+void ensure_initialized() {
+  std::call_once(g_init, [] {
+    XMLPlatformUtils::Initialize();
+    g_security = new SecurityManager();
+    g_security->setEntityExpansionLimit(100);
+    // Xerces objects live as long as the process; Terminate is left to exit
+    // so no reader outlives it.
+  });
+}
+
+std::string to_utf8(const XMLCh* s, std::size_t len) {
+  std::string out;
+  out.reserve(len);
+  for (std::size_t i = 0; i < len; ++i) {
+    std::uint32_t c = s[i];
+    if (c >= 0xD800 && c <= 0xDBFF && i + 1 < len && s[i + 1] >= 0xDC00 && s[i + 1] <= 0xDFFF) {
+      c = 0x10000 + ((c - 0xD800) << 10) + (static_cast<std::uint32_t>(s[i + 1]) - 0xDC00);
+      ++i;
+    }
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+    } else if (c < 0x800) {
+      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else if (c < 0x10000) {
+      out.push_back(static_cast<char>(0xE0 | (c >> 12)));
+      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else {
+      out.push_back(static_cast<char>(0xF0 | (c >> 18)));
+      out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    }
+  }
+  return out;
+}
+
+std::string to_utf8(const XMLCh* s) { return s ? to_utf8(s, XMLString::stringLen(s)) : std::string(); }
+
+InputSource* RefuseAllResolver::resolveEntity(const XMLCh* const, const XMLCh* const system_id) {
+  std::string what = to_utf8(system_id);
+  std::string msg = "external entity, DTD or schema refused: '" + what + "'";
+  XMLCh* xmsg = XMLString::transcode(msg.c_str());
+  SAXException e(xmsg);
+  XMLString::release(&xmsg);
+  throw e;
+}
+
+void harden(SAX2XMLReader& reader, RefuseAllResolver& resolver) {
+  reader.setFeature(XMLUni::fgSAX2CoreNameSpaces, true);
+  reader.setFeature(XMLUni::fgSAX2CoreNameSpacePrefixes, false);
+  reader.setFeature(XMLUni::fgXercesLoadExternalDTD, false);
+  reader.setFeature(XMLUni::fgXercesDisableDefaultEntityResolution, true);
+  reader.setFeature(XMLUni::fgXercesSkipDTDValidation, true);
+  reader.setFeature(XMLUni::fgXercesLoadSchema, false);
+  reader.setFeature(XMLUni::fgXercesContinueAfterFatalError, false);
+  reader.setProperty(XMLUni::fgXercesSecurityManager, g_security);
+  reader.setEntityResolver(&resolver);
+}
+
+}  // namespace relief::xml

@@ -1,0 +1,29 @@
+#pragma once
+// Payment files of one channel in one batch (SPEC 5): the CSV every channel
+// gets, and the ISO 20022 pain.001.001.03 credit transfer initiation.
+#include <string>
+#include <vector>
+
+#include "src/store/batch_store.hpp"
+
+namespace relief {
+
+std::string payments_csv(const std::vector<PaymentRow>& rows);
+
+struct Pain001Header {
+  std::string batch_id;
+  std::string batch_date;    // ReqdExctnDt
+  std::string created_at;    // CreDtTm, from the batch record
+  std::string channel;
+  FundingSource fund;
+};
+std::string pain001_xml(const Pain001Header& h, const std::vector<PaymentRow>& rows);
+
+// EndToEndId: <batch id>-<channel code>-<8-digit position>, at most 35 characters.
+std::string end_to_end_id(const std::string& batch_id, const std::string& channel, std::int64_t position);
+std::string channel_code(const std::string& channel);
+
+std::string csv_field(const std::string& s);
+std::string xml_escape(const std::string& s);
+
+}  // namespace relief

@@ -1,0 +1,218 @@
+#include "batch/run.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "adapters/payments/payment_files.hpp"
+#include "batch/outputs.hpp"
+#include "src/core/limits.hpp"
+#include "src/core/money.hpp"
+#include "src/intake/ingest.hpp"
+#include "src/store/batch_store.hpp"
+#include "src/store/registry_store.hpp"
+#include "src/util/fault.hpp"
+#include "src/util/files.hpp"
+
+namespace relief {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string today() { return now_iso8601().substr(0, 10); }
+
+void ingest_inbox(Db& db, const std::string& inbox, const RunOptions& opt, RunResult& res, std::ostream& out) {
+  if (!fs::is_directory(inbox)) throw IoError("inbox " + inbox + " is not a folder");
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(inbox))
+    if (e.is_regular_file() && e.path().extension() == ".xml") files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  if (files.size() > limits::feeds_per_ingest_max) files.resize(limits::feeds_per_ingest_max);
+  IngestOptions io{opt.feed_bytes_max, /*skip_unreported_refusal_of_same_source=*/true};
+  for (const auto& f : files) {
+    FeedVerdict v = ingest_feed(db, FeedSource{f, nullptr}, io);
+    bool refused = v.outcome == FeedOutcome::refused || (v.outcome == FeedOutcome::same_bytes && !v.code.empty());
+    fault_point("inbox.before_move");
+    std::string dest = move_into(f, (fs::path(inbox) / (refused ? "refused" : "done")).string());
+    res.any_feed_refused = res.any_feed_refused || refused;
+    out << fmt::format("inbox: {} -> {} ({}{})\n", f, dest, refused ? "refused " : outcome_name(v.outcome),
+                       refused ? v.code : "");
+  }
+}
+
+// Files of committed batches that never got published (a crash after the commit).
+void repair_unpublished(Db& db, const std::string& out_dir, std::ostream& out) {
+  for (const auto& b : load_batches(db)) {
+    bool missing = !b.published || !file_exists(out_dir + "/" + b.batch_id + "/summary.json");
+    if (!b.published && missing) {
+      publish_batch(db, b.batch_id, out_dir);
+      out << "repaired: wrote the files of committed batch " << b.batch_id << "\n";
+    } else if (!b.published) {
+      publish_batch(db, b.batch_id, out_dir);
+    }
+  }
+}
+
+class Progress {
+ public:
+  Progress(bool on, std::int64_t total, std::ostream& err) : on_(on), total_(total), err_(err) {}
+  void tick(std::int64_t done) {
+    if (!on_) return;
+    auto now = std::chrono::steady_clock::now();
+    if (done != total_ && now - last_ < std::chrono::milliseconds(250)) return;
+    last_ = now;
+    double secs = std::chrono::duration<double>(now - start_).count();
+    double rate = secs > 0 ? static_cast<double>(done) / secs : 0;
+    double left = rate > 0 ? static_cast<double>(total_ - done) / rate : 0;
+    err_ << fmt::format("\r  adjudicating {}/{} claims, {:.0f} claims/s, {:.0f} s left   ", done, total_, rate, left);
+    if (done == total_) err_ << "\n";
+    err_.flush();
+  }
+
+ private:
+  bool on_;
+  std::int64_t total_;
+  std::ostream& err_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now(), last_{};
+};
+
+}  // namespace
+
+RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, std::ostream& out, std::ostream& err) {
+  auto t0 = std::chrono::steady_clock::now();
+  RunResult res;
+  make_directories(opt.out_dir);
+  repair_unpublished(db, opt.out_dir, out);
+  if (opt.inbox) ingest_inbox(db, *opt.inbox, opt, res, out);
+
+  if (count_queued_claims(db) == 0 && count_unreported_rejections(db) == 0) {
+    out << "nothing queued: no batch written\n";
+    return res;
+  }
+  std::string batch_date = opt.date.value_or(today());
+
+  std::map<std::string, Hospital> hospitals = load_hospitals(db);
+  std::vector<PaymentRow> payments;
+  std::vector<ResultRow> results;
+  std::vector<BatchChannelRow> totals;
+  std::string batch_id;
+  {
+    Db::Tx tx(db);
+    std::int64_t seq = 0;
+    batch_id = next_batch_id(db, batch_date, seq);
+    if (seq > limits::batches_per_day_max) throw InvariantError("more than 99 batches on " + batch_date);
+    claim_queue_for_batch(db, batch_id);
+    std::vector<Claim> claims = claims_of_batch(db, batch_id);
+    if (static_cast<std::int64_t>(claims.size()) > limits::claims_per_batch_max)
+      throw InvariantError("more claims than one batch may hold");
+    std::map<std::string, Person> persons = load_persons_for_batch(db, batch_id);
+    Ledger ledger;
+    load_ledger_for_batch(db, batch_id, ledger);
+
+    std::map<std::string, std::int64_t> paid_per_channel, count_per_channel;
+    Progress progress(opt.progress, static_cast<std::int64_t>(claims.size()), err);
+    results.reserve(claims.size());
+    std::int64_t position = 0;
+    for (const auto& c : claims) {
+      ++position;
+      auto hit = hospitals.find(c.hospital_code);
+      if (hit == hospitals.end()) throw InvariantError("claim of unknown hospital " + c.hospital_code);
+      Person absent;
+      absent.id_number = c.patient_id;
+      auto pit = persons.find(c.patient_id);
+      const Person& person = pit == persons.end() ? absent : pit->second;
+      ClaimResult r = adjudicate(channels, c, person, hit->second, persons, ledger);
+      ResultRow row;
+      row.position = position;
+      row.hospital_code = c.hospital_code;
+      row.claim_id = c.claim_id;
+      row.feed_id = c.feed_id;
+      row.patient_id = c.patient_id;
+      row.discharge_date = c.discharge_date.iso();
+      row.burden_fen = r.burden_fen;
+      row.total_paid_fen = r.total_paid_fen;
+      row.trace = trace_json(r).dump();
+      results.push_back(std::move(row));
+      for (const auto& o : r.channels) {
+        if (o.amount_fen <= 0) continue;
+        PaymentRow p;
+        p.batch_id = batch_id;
+        p.channel = o.channel;
+        p.position = ++count_per_channel[o.channel];
+        p.end_to_end_id = end_to_end_id(batch_id, o.channel, p.position);
+        p.result_position = position;
+        p.hospital_code = c.hospital_code;
+        p.hospital_name = hit->second.name;
+        p.account = hit->second.account;
+        p.bank_code = hit->second.bank_code;
+        p.claim_id = c.claim_id;
+        p.patient_id = c.patient_id;
+        p.discharge_date = c.discharge_date.iso();
+        p.amount_fen = o.amount_fen;
+        paid_per_channel[o.channel] = add_fen(paid_per_channel[o.channel], o.amount_fen);
+        payments.push_back(std::move(p));
+      }
+      progress.tick(position);
+    }
+
+    // Pair check: claim payments == ledger increase, per channel; used <= cap.
+    std::map<std::string, std::int64_t> increase;
+    for (const auto& [key, used] : ledger.rows()) {
+      std::int64_t before = ledger.loaded().count(key) ? ledger.loaded().at(key) : 0;
+      increase[std::get<1>(key)] = add_fen(increase[std::get<1>(key)], sub_fen(used, before));
+      auto cap = ledger.caps().find(key);
+      if (cap != ledger.caps().end() && used > cap->second)
+        throw InvariantError("ledger row above its cap for channel " + std::get<1>(key));
+    }
+    for (const auto& e : channels.in_payment_order()) {
+      std::string name = e.module->name();
+      if (paid_per_channel[name] != increase[name])
+        throw InvariantError("channel " + name + ": payments " + format_fen(paid_per_channel[name]) +
+                             " differ from the ledger increase " + format_fen(increase[name]));
+      BatchChannelRow row;
+      row.channel = name;
+      row.payments = count_per_channel[name];
+      row.total_fen = paid_per_channel[name];
+      row.ledger_increase_fen = increase[name];
+      row.fund = e.fund_version(parse_date(batch_date).value()).fund;
+      row.order_index = e.versions.front().payment_order;
+      totals.push_back(row);
+    }
+
+    BatchRecord b;
+    b.batch_id = batch_id;
+    b.batch_date = batch_date;
+    b.seq = seq;
+    b.created_at = now_iso8601();
+    b.claims = static_cast<std::int64_t>(claims.size());
+    b.rejections = static_cast<std::int64_t>(load_batch_rejections(db, batch_id).size());
+    b.feeds = count_batch_feeds(db, batch_id, false) + count_batch_feeds(db, batch_id, true);
+    insert_batch(db, b);
+    insert_results(db, batch_id, results);
+    insert_payments(db, payments);
+    insert_batch_channels(db, batch_id, totals);
+    write_ledger(db, ledger);
+    fault_point("run.before_commit");
+    tx.commit();
+  }
+  fault_point("run.after_commit");
+  publish_batch(db, batch_id, opt.out_dir);
+
+  res.batch_id = batch_id;
+  res.claims = static_cast<std::int64_t>(results.size());
+  res.rejections = static_cast<std::int64_t>(load_batch_rejections(db, batch_id).size());
+  for (const auto& t : totals) {
+    res.payments += t.payments;
+    res.total_paid_fen = add_fen(res.total_paid_fen, t.total_fen);
+  }
+  res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return res;
+}
+
+}  // namespace relief

@@ -1,0 +1,35 @@
+#pragma once
+// relief run: the nightly batch (SPEC 5).
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+#include "channels/channel.hpp"
+#include "src/store/db.hpp"
+
+namespace relief {
+
+struct RunOptions {
+  std::optional<std::string> date;   // YYYY-MM-DD; default today
+  std::optional<std::string> inbox;  // ingest *.xml from here first
+  std::string out_dir = "out";
+  std::int64_t feed_bytes_max = 0;
+  bool progress = false;             // a terminal is watching
+};
+
+struct RunResult {
+  std::string batch_id;  // empty: no batch
+  bool any_feed_refused = false;
+  std::int64_t claims = 0, rejections = 0, payments = 0, total_paid_fen = 0;
+  double seconds = 0;
+};
+
+// Thrown when a run-time invariant breaks: the batch commits nothing.
+struct InvariantError : std::logic_error {
+  using std::logic_error::logic_error;
+};
+
+RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, std::ostream& out, std::ostream& err);
+
+}  // namespace relief

@@ -1,0 +1,100 @@
+#pragma once
+// What every relief channel is: dated parameter versions (data files beside
+// its module) and an eligibility function over them. The arithmetic is
+// shared and lives in src/engine.
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "src/core/date.hpp"
+#include "src/core/icd.hpp"
+#include "src/core/model.hpp"
+
+namespace relief {
+
+struct FundingSource {
+  std::string name;
+  std::string account;
+  std::string bank_code;  // CNAPS
+};
+
+enum class BaseKind { in_scope, remaining };
+
+struct ChannelVersion {
+  std::string channel;
+  std::string file;  // where it was read from, for messages and traces
+  Date effective_from;
+  BaseKind base = BaseKind::remaining;
+  std::int64_t ratio_bp = 0;
+  std::int64_t annual_cap_fen = 0;
+  std::optional<std::int64_t> special_cap_fen;
+  std::int64_t min_grant_fen = 0;
+  int payment_order = 0;
+  FundingSource fund;
+  nlohmann::json rules;                 // the channel module's own parameters
+  std::map<std::string, IcdList> lists; // named illness lists
+};
+
+struct RuleVerdict {
+  std::string rule;    // short name, e.g. "residence"
+  bool ok = false;
+  std::string detail;  // for a person: "residence 5 months, needs 6"
+};
+
+struct EligibilityInput {
+  const Claim& claim;
+  const Person& person;
+  const Hospital& hospital;
+  const std::map<std::string, Person>& registry;  // for parents
+};
+
+// A configuration error: names the file and the field.
+struct ConfigError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class ChannelModule {
+ public:
+  virtual ~ChannelModule() = default;
+  virtual std::string name() const = 0;
+  // Throws ConfigError when the version's rules are missing or malformed.
+  virtual void check(const ChannelVersion& v) const = 0;
+  // Every rule with its verdict; eligible when all hold.
+  virtual std::vector<RuleVerdict> eligible(const ChannelVersion& v, const EligibilityInput& in) const = 0;
+};
+
+// The registered channel modules (one line each in channels/registry.cpp).
+const std::vector<std::unique_ptr<ChannelModule>>& channel_modules();
+
+// A loaded, checked set of channels: versions sorted by effective date and
+// the channels in payment order.
+class ChannelSet {
+ public:
+  // Reads DIR/<channel>/*.json for every registered module.
+  static ChannelSet load(const std::string& dir);
+  struct Entry {
+    const ChannelModule* module = nullptr;
+    std::vector<ChannelVersion> versions;  // ascending effective_from
+    const ChannelVersion* in_force(const Date& d) const;
+    // The version whose fund pays on `d` (in force then, else the first).
+    const ChannelVersion& fund_version(const Date& d) const;
+  };
+  const std::vector<Entry>& in_payment_order() const { return entries_; }
+  const Entry* find(const std::string& name) const;
+  std::string dir;
+
+ private:
+  std::vector<Entry> entries_;
+};
+
+// Helpers for modules reading their `rules` object.
+const nlohmann::json& require_field(const ChannelVersion& v, const char* field);
+std::vector<std::string> string_list(const ChannelVersion& v, const char* field);
+const IcdList& require_list(const ChannelVersion& v, const std::string& name);
+
+}  // namespace relief

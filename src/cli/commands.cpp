@@ -1,0 +1,176 @@
+// hospitals import, registry import, ingest, run, export.
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "adapters/registry/registry_csv.hpp"
+#include "batch/outputs.hpp"
+#include "batch/run.hpp"
+#include "src/cli/cli.hpp"
+#include "src/core/limits.hpp"
+#include "src/core/money.hpp"
+#include "src/intake/ingest.hpp"
+#include "src/store/batch_store.hpp"
+#include "src/store/registry_store.hpp"
+#include "src/util/files.hpp"
+
+namespace relief::cli {
+
+namespace {
+
+std::int64_t feed_bytes_max(const Args& a) {
+  auto v = a.option("feed-bytes-max");
+  if (!v) return limits::feed_bytes_max_default;
+  if (v->empty() || v->size() > 12 || v->find_first_not_of("0123456789") != std::string::npos)
+    throw UsageError("--feed-bytes-max needs a whole number of bytes");
+  std::int64_t n = std::stoll(*v);
+  if (n < 1 || n > limits::feed_bytes_max_ceiling) throw UsageError("--feed-bytes-max out of range");
+  return n;
+}
+
+void print_csv_errors(const std::string& file, const std::vector<CsvError>& errors, std::ostream& err) {
+  std::size_t shown = 0;
+  for (const auto& e : errors) {
+    if (++shown > limits::csv_errors_listed_max) {
+      err << file << ": ... and " << (errors.size() - limits::csv_errors_listed_max) << " more errors\n";
+      break;
+    }
+    err << file << ":" << e.line << ": " << (e.column.empty() ? "" : "column " + e.column + ": ") << e.reason << "\n";
+  }
+  err << file << ": rejected, nothing imported (" << errors.size() << " error" << (errors.size() == 1 ? "" : "s")
+      << ")\n";
+}
+
+template <typename Reader, typename Writer>
+int import_csv(const Args& a, std::ostream& out, std::ostream& err, const char* what, Reader read, Writer write) {
+  if (a.words.size() != 1) throw UsageError(std::string(what) + " import needs exactly one FILE.csv");
+  const std::string& file = a.words[0];
+  std::string bytes;
+  try {
+    bytes = read_file_limited(file, limits::csv_file_bytes_max);
+  } catch (const IoError& e) {
+    err << "relief: " << e.what() << "\n";
+    return kRefused;
+  }
+  std::vector<CsvError> errors;
+  auto rows = read(bytes, errors);
+  if (!errors.empty()) {
+    print_csv_errors(file, errors, err);
+    return kRefused;
+  }
+  auto db = Db::open(a.db_path);
+  write(*db, rows);
+  out << file << ": imported " << rows.size() << " " << what << " row" << (rows.size() == 1 ? "" : "s") << "\n";
+  return kOk;
+}
+
+nlohmann::json verdict_json(const FeedVerdict& v) {
+  nlohmann::json rej = nlohmann::json::array();
+  for (const auto& r : v.rejections)
+    rej.push_back({{"claim_id", r.claim_id}, {"position", r.position}, {"reason", r.reason}, {"detail", r.detail}});
+  nlohmann::json j = {{"source", v.source},
+                      {"outcome", outcome_name(v.outcome)},
+                      {"hospital_code", v.hospital_code},
+                      {"feed_id", v.feed_id},
+                      {"sha256", v.sha256},
+                      {"bytes", v.bytes},
+                      {"claims", {{"total", v.claims_total}, {"accepted", v.claims_accepted}, {"rejected", v.claims_rejected}}},
+                      {"rejections", rej}};
+  if (!v.code.empty()) j["code"] = v.code;
+  if (!v.detail.empty()) j["detail"] = v.detail;
+  return j;
+}
+
+}  // namespace
+
+int cmd_hospitals_import(const Args& a, std::ostream& out, std::ostream& err) {
+  return import_csv(a, out, err, "hospital", read_hospitals_csv,
+                    [](Db& db, const std::vector<Hospital>& rows) { upsert_hospitals(db, rows); });
+}
+
+int cmd_registry_import(const Args& a, std::ostream& out, std::ostream& err) {
+  return import_csv(a, out, err, "person", read_registry_csv,
+                    [](Db& db, const std::vector<Person>& rows) { upsert_persons(db, rows); });
+}
+
+int cmd_ingest(const Args& a, std::ostream& out, std::ostream&) {
+  if (a.words.empty()) throw UsageError("ingest needs at least one FEED");
+  if (a.words.size() > limits::feeds_per_ingest_max) throw UsageError("too many feeds in one call");
+  IngestOptions opt{feed_bytes_max(a), false};
+  auto db = Db::open(a.db_path);
+  bool any_refused = false;
+  nlohmann::json all = nlohmann::json::array();
+  for (const auto& file : a.words) {
+    FeedVerdict v = ingest_feed(*db, FeedSource{file, nullptr}, opt);
+    bool refused = v.outcome == FeedOutcome::refused;
+    any_refused = any_refused || refused;
+    if (a.flag("json")) {
+      all.push_back(verdict_json(v));
+      continue;
+    }
+    std::string who = v.feed_id.empty() ? "(no feed id)" : v.feed_id;
+    std::string hosp = v.hospital_code.empty() ? "?" : v.hospital_code;
+    switch (v.outcome) {
+      case FeedOutcome::refused:
+        out << fmt::format("{}: feed {} of {}: REFUSED {}: {}\n", file, who, hosp, v.code, v.detail);
+        break;
+      case FeedOutcome::same_bytes:
+        out << fmt::format("{}: feed {} of {}: the same bytes were received before ({}): nothing to do\n", file, who,
+                           hosp, v.code.empty() ? "accepted" : "refused " + v.code);
+        break;
+      case FeedOutcome::accepted:
+        out << fmt::format("{}: feed {} of {}: accepted, {} claim{} queued, {} rejected\n", file, who, hosp,
+                           v.claims_accepted, v.claims_accepted == 1 ? "" : "s", v.claims_rejected);
+        for (const auto& r : v.rejections)
+          out << fmt::format("  claim {} (#{}) {}: {}\n", r.claim_id.empty() ? "?" : r.claim_id, r.position, r.reason,
+                             r.detail);
+        break;
+    }
+  }
+  if (a.flag("json")) out << all.dump(2) << "\n";
+  return any_refused ? kRefused : kOk;
+}
+
+int cmd_run(const Args& a, std::ostream& out, std::ostream& err) {
+  if (!a.words.empty()) throw UsageError("run takes no positional arguments");
+  RunOptions opt;
+  if (auto d = a.option("date")) {
+    if (!parse_date(*d)) throw UsageError("--date needs YYYY-MM-DD, got '" + *d + "'");
+    opt.date = *d;
+  }
+  opt.inbox = a.option("inbox");
+  opt.out_dir = a.option("out").value_or("out");
+  opt.feed_bytes_max = feed_bytes_max(a);
+  opt.progress = a.flag("progress") || (::isatty(STDERR_FILENO) && !a.flag("quiet"));
+  ChannelSet channels = ChannelSet::load(a.channels_dir);
+  auto db = Db::open(a.db_path);
+  RunResult r = run_batch(*db, channels, opt, out, err);
+  if (!r.batch_id.empty())
+    out << fmt::format("batch {}: {} claims, {} rejections, {} payments, CNY {} paid, files in {}/{} ({:.2f} s)\n",
+                       r.batch_id, r.claims, r.rejections, r.payments, format_fen(r.total_paid_fen), opt.out_dir,
+                       r.batch_id, r.seconds);
+  return r.any_feed_refused ? kRefused : kOk;
+}
+
+int cmd_export(const Args& a, std::ostream& out, std::ostream&) {
+  if (a.words.size() != 1) throw UsageError("export needs one BATCH_ID");
+  std::string out_dir = a.option("out").value_or("out");
+  auto db = Db::open(a.db_path);
+  if (!load_batch(*db, a.words[0])) {
+    out << "no batch " << a.words[0] << "\n";
+    return kUsage;
+  }
+  auto files = render_batch_files(*db, a.words[0]);
+  std::string dir = (std::filesystem::path(out_dir) / a.words[0]).string();
+  make_directories(dir);
+  for (const auto& [name, bytes] : files) write_file_atomically(dir + "/" + name, bytes);
+  fsync_directory(dir);
+  out << "exported " << files.size() << " files of batch " << a.words[0] << " to " << dir << "\n";
+  return kOk;
+}
+
+}  // namespace relief::cli

@@ -1,0 +1,39 @@
+#pragma once
+// Every limit Relief enforces, with its unit in the name. One place to read
+// and to change them; the static_asserts say how they must relate.
+#include <cstdint>
+
+namespace relief::limits {
+
+inline constexpr std::int64_t feed_bytes_max_default = 64LL * 1024 * 1024;   // SPEC 3 TOO_LARGE
+inline constexpr std::int64_t feed_bytes_max_ceiling = 2LL * 1024 * 1024 * 1024;
+inline constexpr int element_depth_max = 16;          // ClaimFeed/Claim/Visit/Diagnosis is depth 4
+inline constexpr std::size_t text_bytes_max = 4096;   // one element's text, UTF-8
+inline constexpr std::int64_t claims_per_feed_max = 2'000'000;
+inline constexpr int diagnoses_per_claim_max = 10;    // SPEC 2.1
+inline constexpr std::int64_t money_fen_max = 99'999'999'999'999LL;  // 12 yuan digits + 2
+inline constexpr std::size_t csv_file_bytes_max = 512ULL * 1024 * 1024;
+inline constexpr std::size_t csv_field_bytes_max = 4096;
+inline constexpr std::int64_t csv_rows_max = 50'000'000;
+inline constexpr std::size_t csv_errors_listed_max = 1000;
+inline constexpr std::int64_t claims_per_batch_max = 50'000'000;
+inline constexpr std::int64_t batches_per_day_max = 99;   // NN in YYYYMMDD-NN
+inline constexpr std::size_t feeds_per_ingest_max = 100'000;
+inline constexpr std::size_t rejections_shown_per_feed_max = 100'000;
+inline constexpr std::int64_t channel_files_max = 64;
+inline constexpr std::size_t param_file_bytes_max = 1024 * 1024;
+
+// HTTP server (relief serve)
+inline constexpr std::int64_t http_body_bytes_max_default = feed_bytes_max_default;
+inline constexpr int http_header_bytes_max = 16 * 1024;
+inline constexpr int http_header_fields_max = 64;
+inline constexpr int http_threads_max = 16;
+inline constexpr int http_queue_max = 64;
+inline constexpr int http_timeout_ms = 30'000;
+
+static_assert(money_fen_max * 10'000 < INT64_MAX, "ratio multiplication must not overflow");
+static_assert(2 * money_fen_max < INT64_MAX / 10'000, "burden * ratio must not overflow");
+static_assert(http_body_bytes_max_default >= feed_bytes_max_default, "an accepted feed must fit in a body");
+static_assert(element_depth_max >= 4, "the feed format nests four deep");
+
+}  // namespace relief::limits

@@ -1,0 +1,72 @@
+#pragma once
+// The plain data Relief works on: a claim as read from a feed, a person of
+// the beneficiary registry, a hospital. No I/O here.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "src/core/date.hpp"
+
+namespace relief {
+
+struct Claim {
+  std::string hospital_code;
+  std::string feed_id;
+  std::string claim_id;
+  std::string patient_id;  // normalised identity number
+  std::string patient_name;
+  Date birth_date;
+  char sex = 'M';           // 'M' | 'F'
+  std::string visit_type;   // inpatient | outpatient
+  Date admission_date;
+  Date discharge_date;
+  std::vector<std::string> diagnoses;  // first is primary
+  bool accident = false;
+  std::int64_t total_fen = 0;
+  std::int64_t insurance_paid_fen = 0;
+  std::int64_t in_scope_fen = 0;
+  std::int64_t out_of_scope_fen = 0;
+  std::string special_approval;  // empty: none
+  std::int64_t feed_seq = 0;     // the feed it came in (database key)
+  std::int64_t position = 0;     // 1-based position in its feed
+};
+
+enum class Hukou { local, nonlocal };
+enum class Dibao { none, urban, rural };
+enum class Student { none, university, college, research, vocational, technical };
+
+struct Person {
+  std::string id_number;
+  std::string name;
+  Hukou hukou = Hukou::nonlocal;
+  Dibao dibao = Dibao::none;
+  bool disability = false;
+  Student student = Student::none;
+  std::int64_t pension_months = 0;
+  std::int64_t residence_months = 0;
+  bool works_in_gz = false;
+  bool hardship = false;
+  bool lives_with_parents = false;
+  std::vector<std::string> parents;
+  bool in_registry = false;  // false: SPEC 2.3's "no certificates" defaults
+};
+
+struct Hospital {
+  std::string code;
+  std::string name;
+  bool designated = false;
+  std::string account;
+  std::string bank_code;
+  std::string bank_name;
+};
+
+const char* to_string(Hukou v);
+const char* to_string(Dibao v);
+const char* to_string(Student v);
+std::optional<Hukou> parse_hukou(const std::string& s);
+std::optional<Dibao> parse_dibao(const std::string& s);
+std::optional<Student> parse_student(const std::string& s);
+std::optional<bool> parse_bool(const std::string& s);
+
+}  // namespace relief

@@ -1,0 +1,116 @@
+#include "src/engine/engine.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cstdlib>
+
+#include "src/core/money.hpp"
+
+namespace relief {
+
+std::int64_t Ledger::used(const Key& k) const {
+  auto it = used_.find(k);
+  return it == used_.end() ? 0 : it->second;
+}
+
+void Ledger::load(const Key& k, std::int64_t used_fen) {
+  assert(used_fen >= 0);
+  used_[k] = used_fen;
+  loaded_[k] = used_fen;
+}
+
+void Ledger::add(const Key& k, std::int64_t amount_fen, std::int64_t cap_fen) {
+  assert(amount_fen >= 0);
+  std::int64_t& u = used_[k];
+  if (!loaded_.count(k)) loaded_[k] = 0;
+  u = add_fen(u, amount_fen);
+  auto& c = caps_[k];
+  c = std::max(c, cap_fen);
+  // Invariant: used never exceeds the cap that applied.
+  if (u > cap_fen) std::abort();
+}
+
+ClaimResult adjudicate(const ChannelSet& channels, const Claim& claim, const Person& person, const Hospital& hospital,
+                       const std::map<std::string, Person>& registry, Ledger& ledger) {
+  ClaimResult r;
+  r.burden_fen = add_fen(claim.in_scope_fen, claim.out_of_scope_fen);
+  std::int64_t paid = 0;
+  int year = claim.discharge_date.year;
+  EligibilityInput in{claim, person, hospital, registry};
+  for (const auto& entry : channels.in_payment_order()) {
+    ChannelOutcome o;
+    o.channel = entry.module->name();
+    const ChannelVersion* v = entry.in_force(claim.discharge_date);
+    if (!v) {
+      o.note = "not in force on " + claim.discharge_date.iso();
+      r.channels.push_back(std::move(o));
+      continue;
+    }
+    o.in_force = true;
+    o.version = v->effective_from.iso();
+    o.rules = entry.module->eligible(*v, in);
+    o.eligible = std::all_of(o.rules.begin(), o.rules.end(), [](const RuleVerdict& rv) { return rv.ok; });
+    if (!o.eligible) {
+      o.note = "not eligible";
+      r.channels.push_back(std::move(o));
+      continue;
+    }
+    o.remaining_fen = sub_fen(r.burden_fen, paid);
+    o.base_fen = v->base == BaseKind::in_scope ? std::min(claim.in_scope_fen, o.remaining_fen) : o.remaining_fen;
+    o.ratio_bp = v->ratio_bp;
+    o.computed_fen = apply_ratio_fen(o.base_fen, v->ratio_bp);
+    o.special_cap = !claim.special_approval.empty() && v->special_cap_fen.has_value();
+    o.cap_fen = o.special_cap ? *v->special_cap_fen : v->annual_cap_fen;
+    Ledger::Key key{claim.patient_id, o.channel, year};
+    o.used_before_fen = ledger.used(key);
+    std::int64_t room = std::max<std::int64_t>(0, o.cap_fen - o.used_before_fen);
+    o.amount_fen = std::min(o.computed_fen, room);
+    if (o.amount_fen < o.computed_fen) o.note = "cut to the cap: " + format_fen(room) + " left of " + format_fen(o.cap_fen);
+    if (o.amount_fen < v->min_grant_fen) {
+      if (o.amount_fen > 0 || o.computed_fen > 0)
+        o.note = format_fen(o.amount_fen) + " is below the minimum grant " + format_fen(v->min_grant_fen);
+      o.amount_fen = 0;
+    }
+    if (o.amount_fen > 0) ledger.add(key, o.amount_fen, o.cap_fen);
+    paid = add_fen(paid, o.amount_fen);
+    r.channels.push_back(std::move(o));
+  }
+  r.total_paid_fen = paid;
+  // Invariant: a claim is never paid more than its burden.
+  if (r.total_paid_fen > r.burden_fen || r.total_paid_fen < 0) std::abort();
+  return r;
+}
+
+nlohmann::json trace_json(const ClaimResult& r) {
+  nlohmann::json t = nlohmann::json::object();
+  for (const auto& o : r.channels) {
+    nlohmann::json c;
+    c["in_force"] = o.in_force;
+    if (!o.in_force) {
+      c["note"] = o.note;
+      c["amount"] = format_fen(0);
+      t[o.channel] = c;
+      continue;
+    }
+    c["version"] = o.version;
+    nlohmann::json rules = nlohmann::json::array();
+    for (const auto& rv : o.rules) rules.push_back({{"rule", rv.rule}, {"ok", rv.ok}, {"detail", rv.detail}});
+    c["rules"] = rules;
+    c["eligible"] = o.eligible;
+    if (o.eligible) {
+      c["remaining"] = format_fen(o.remaining_fen);
+      c["base"] = format_fen(o.base_fen);
+      c["ratio_bp"] = o.ratio_bp;
+      c["computed"] = format_fen(o.computed_fen);
+      c["cap"] = format_fen(o.cap_fen);
+      c["special_cap"] = o.special_cap;
+      c["used_before"] = format_fen(o.used_before_fen);
+    }
+    c["amount"] = format_fen(o.amount_fen);
+    if (!o.note.empty()) c["note"] = o.note;
+    t[o.channel] = c;
+  }
+  return t;
+}
+
+}  // namespace relief

@@ -1,0 +1,58 @@
+#pragma once
+// SPEC 4.1's arithmetic over the channels, one claim at a time, against an
+// in-memory view of the annual-cap ledger. Integer fen only.
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "channels/channel.hpp"
+
+namespace relief {
+
+// used[person, channel, year] for the persons a batch touches.
+class Ledger {
+ public:
+  using Key = std::tuple<std::string, std::string, int>;  // id_number, channel, year
+  std::int64_t used(const Key& k) const;
+  void load(const Key& k, std::int64_t used_fen);          // a row from the database
+  void add(const Key& k, std::int64_t amount_fen, std::int64_t cap_fen);
+  const std::map<Key, std::int64_t>& rows() const { return used_; }
+  const std::map<Key, std::int64_t>& loaded() const { return loaded_; }
+  // The largest cap applied to each row this batch (for the invariant check).
+  const std::map<Key, std::int64_t>& caps() const { return caps_; }
+
+ private:
+  std::map<Key, std::int64_t> used_;
+  std::map<Key, std::int64_t> loaded_;
+  std::map<Key, std::int64_t> caps_;
+};
+
+struct ChannelOutcome {
+  std::string channel;
+  bool in_force = false;
+  std::string version;  // effective_from of the version used
+  std::vector<RuleVerdict> rules;
+  bool eligible = false;
+  std::int64_t remaining_fen = 0, base_fen = 0, ratio_bp = 0, computed_fen = 0, cap_fen = 0, used_before_fen = 0,
+               amount_fen = 0;
+  bool special_cap = false;
+  std::string note;  // why the amount is what it is
+};
+
+struct ClaimResult {
+  std::int64_t burden_fen = 0;
+  std::int64_t total_paid_fen = 0;
+  std::vector<ChannelOutcome> channels;  // in payment order
+};
+
+ClaimResult adjudicate(const ChannelSet& channels, const Claim& claim, const Person& person, const Hospital& hospital,
+                       const std::map<std::string, Person>& registry, Ledger& ledger);
+
+// The trace as stored and written in results.jsonl (deterministic key order).
+nlohmann::json trace_json(const ClaimResult& r);
+
+}  // namespace relief

@@ -1,0 +1,203 @@
+#include "src/intake/ingest.hpp"
+
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/LocalDateTime.h>
+
+#include <cassert>
+#include <unordered_set>
+
+#include "src/core/limits.hpp"
+#include "src/core/money.hpp"
+#include "src/intake/checks.hpp"
+#include "src/util/fault.hpp"
+
+namespace relief {
+
+std::string outcome_name(FeedOutcome o) {
+  switch (o) {
+    case FeedOutcome::accepted: return "accepted";
+    case FeedOutcome::refused: return "refused";
+    case FeedOutcome::same_bytes: return "same_bytes";
+  }
+  return "?";
+}
+
+std::string now_iso8601() {
+  return Poco::DateTimeFormatter::format(Poco::LocalDateTime(), Poco::DateTimeFormat::ISO8601_FORMAT);
+}
+
+namespace {
+
+FeedVerdict replay(Db& db, const FeedRecord& f, const std::string& source) {
+  FeedVerdict v;
+  v.source = source;
+  v.outcome = FeedOutcome::same_bytes;
+  v.code = f.verdict == "accepted" ? "" : f.verdict;
+  v.detail = f.detail;
+  v.hospital_code = f.hospital_code;
+  v.feed_id = f.feed_id;
+  v.sha256 = f.sha256;
+  v.bytes = f.bytes;
+  v.feed_seq = f.seq;
+  v.claims_total = f.claims_total;
+  v.claims_accepted = f.claims_accepted;
+  v.claims_rejected = f.claims_rejected;
+  v.received_at = f.received_at;
+  v.rejections = feed_rejections(db, f.seq, limits::rejections_shown_per_feed_max);
+  return v;
+}
+
+void record_refusal(Db& db, FeedVerdict& v, std::int64_t claims_total) {
+  Db::Tx tx(db);
+  FeedWriter w(db);
+  FeedRecord f;
+  f.seq = w.next_feed_seq();
+  f.hospital_code = v.hospital_code;
+  f.feed_id = v.feed_id;
+  f.sha256 = v.sha256;
+  f.bytes = v.bytes;
+  f.source = v.source;
+  f.received_at = v.received_at;
+  f.verdict = v.code;
+  f.detail = v.detail;
+  f.claims_total = claims_total;
+  w.insert_feed(f);
+  RejectionRecord r;
+  r.feed_seq = f.seq;
+  r.position = 0;
+  r.hospital_code = v.hospital_code;
+  r.feed_id = v.feed_id;
+  r.reason = v.code;
+  r.detail = v.detail;
+  w.insert_rejection(r);
+  fault_point("ingest.before_commit");
+  tx.commit();
+  v.feed_seq = f.seq;
+  v.outcome = FeedOutcome::refused;
+  v.rejections.clear();
+  v.claims_accepted = 0;
+  v.claims_rejected = 0;
+  v.claims_total = claims_total;
+}
+
+}  // namespace
+
+FeedVerdict ingest_feed(Db& db, const FeedSource& src, const IngestOptions& opt) {
+  FeedVerdict v;
+  v.source = src.path;
+  v.received_at = now_iso8601();
+  GuardResult g = guard_feed(src, opt.feed_bytes_max);
+  v.sha256 = g.sha256_hex;
+  v.bytes = g.bytes;
+  if (!g.ok) {
+    v.code = g.code;
+    v.detail = g.detail;
+    v.hospital_code = g.hospital_code_hint;
+    v.feed_id = g.feed_id_hint;
+    if (opt.skip_unreported_refusal_of_same_source && !v.sha256.empty())
+      if (auto f = find_unreported_refusal(db, v.sha256, v.source)) return replay(db, *f, v.source);
+    record_refusal(db, v, 0);
+    return v;
+  }
+  if (auto f = find_feed_by_sha(db, g.sha256_hex, /*accepted_only=*/true)) return replay(db, *f, src.path);
+  if (opt.skip_unreported_refusal_of_same_source)
+    if (auto f = find_unreported_refusal(db, v.sha256, v.source)) return replay(db, *f, v.source);
+
+  std::optional<Db::Tx> tx;
+  tx.emplace(db);
+  FeedWriter w(db);
+  std::int64_t seq = w.next_feed_seq();
+  bool hospital_known = false, feed_taken = false, header_seen = false;
+  std::optional<Date> created;
+  std::int64_t valid_total_fen = 0;
+  std::unordered_set<std::string> rejected_dups_shown;
+
+  FeedCallbacks cb;
+  cb.on_header = [&](const RawHeader& h) {
+    header_seen = true;
+    v.hospital_code = h.hospital_code;
+    v.feed_id = h.feed_id;
+    created = timestamp_date(h.created_at);
+    hospital_known = hospital_exists(db, h.hospital_code);
+    feed_taken = find_accepted_feed(db, h.hospital_code, h.feed_id).has_value();
+    FeedRecord f;
+    f.seq = seq;
+    f.hospital_code = h.hospital_code;
+    f.feed_id = h.feed_id;
+    f.sha256 = v.sha256;
+    f.bytes = v.bytes;
+    f.source = v.source;
+    f.received_at = v.received_at;
+    f.verdict = "pending";
+    w.insert_feed(f);
+  };
+  cb.on_claim = [&](const RawClaim& raw) {
+    assert(header_seen);
+    if (auto total = parse_amount_fen(raw.total)) valid_total_fen = add_fen(valid_total_fen, *total);
+    Claim c;
+    auto failure = check_claim(raw, v.hospital_code, v.feed_id, created.value_or(Date{9999, 12, 31}), c);
+    if (!failure && hospital_known && w.claim_taken(v.hospital_code, c.claim_id))
+      failure = CheckFailure{"DUPLICATE", "ClaimId " + c.claim_id + " was already accepted from " + v.hospital_code};
+    if (failure) {
+      RejectionRecord r;
+      r.feed_seq = seq;
+      r.position = raw.position;
+      r.hospital_code = v.hospital_code;
+      r.feed_id = v.feed_id;
+      r.claim_id = raw.claim_id.size() > 64 ? raw.claim_id.substr(0, 64) : raw.claim_id;
+      r.reason = failure->reason;
+      r.detail = failure->detail;
+      ++v.claims_rejected;
+      if (hospital_known) w.insert_rejection(r);
+      if (v.rejections.size() < limits::rejections_shown_per_feed_max) v.rejections.push_back(std::move(r));
+      return;
+    }
+    ++v.claims_accepted;
+    if (hospital_known) {
+      c.feed_seq = seq;
+      w.insert_claim(c);
+    }
+  };
+
+  FeedParse p = read_feed(src, g.encoding, cb);
+  v.claims_total = p.claim_elements;
+  if (!p.ok) {
+    v.code = p.code;
+    v.detail = p.detail;
+    if (v.hospital_code.empty()) v.hospital_code = g.hospital_code_hint;
+    if (v.feed_id.empty()) v.feed_id = g.feed_id_hint;
+  } else if (!hospital_known) {
+    v.code = "UNKNOWN_HOSPITAL";
+    v.detail = "Header/HospitalCode " + v.hospital_code + " is not in the hospital registry";
+  } else {
+    auto sum = parse_amount_fen(p.header.control_sum);
+    std::string count = p.header.claim_count;
+    bool count_ok = !count.empty() && count.size() <= 12 && count.find_first_not_of("0123456789") == std::string::npos &&
+                    std::stoll(count) == p.claim_elements;
+    if (!count_ok) {
+      v.code = "CONTROL";
+      v.detail = "Header/ClaimCount " + count + " but the feed has " + std::to_string(p.claim_elements) + " Claim elements";
+    } else if (!sum || *sum != valid_total_fen) {
+      v.code = "CONTROL";
+      v.detail = "Header/ControlSum " + p.header.control_sum + " but the valid Costs/Total amounts add up to " +
+                 format_fen(valid_total_fen);
+    } else if (feed_taken) {
+      v.code = "DUPLICATE_FEED";
+      v.detail = "FeedId " + v.feed_id + " of " + v.hospital_code + " was already taken with other bytes";
+    }
+  }
+  if (!v.code.empty()) {
+    tx.reset();  // roll back every claim of this feed, then record the refusal alone
+    record_refusal(db, v, p.claim_elements);
+    return v;
+  }
+  w.finish_feed(seq, "accepted", "", v.claims_total, v.claims_accepted, v.claims_rejected);
+  fault_point("ingest.before_commit");
+  tx->commit();
+  v.feed_seq = seq;
+  v.outcome = FeedOutcome::accepted;
+  return v;
+}
+
+}  // namespace relief

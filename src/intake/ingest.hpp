@@ -1,0 +1,43 @@
+#pragma once
+// The one intake path: `relief ingest`, the inbox of `relief run` and
+// POST /api/v1/feeds all call ingest_feed with the bytes and get the same
+// verdict; only the way it is shown differs.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "adapters/feed/feed_reader.hpp"
+#include "src/store/db.hpp"
+#include "src/store/feed_store.hpp"
+
+namespace relief {
+
+enum class FeedOutcome { accepted, refused, same_bytes };
+
+struct FeedVerdict {
+  std::string source;
+  FeedOutcome outcome = FeedOutcome::refused;
+  std::string code;    // feed-level code when refused
+  std::string detail;
+  std::string hospital_code, feed_id, sha256;
+  std::int64_t bytes = 0;
+  std::int64_t feed_seq = 0;
+  std::int64_t claims_total = 0, claims_accepted = 0, claims_rejected = 0;
+  std::vector<RejectionRecord> rejections;  // claim rejections (listed up to a limit)
+  std::string received_at;
+};
+
+struct IngestOptions {
+  std::int64_t feed_bytes_max;
+  // The inbox passes true: bytes already refused from the same file name and
+  // not yet reported are not refused a second time (crash between the
+  // database commit and the move to refused/).
+  bool skip_unreported_refusal_of_same_source = false;
+};
+
+FeedVerdict ingest_feed(Db& db, const FeedSource& src, const IngestOptions& opt);
+
+std::string outcome_name(FeedOutcome o);
+std::string now_iso8601();
+
+}  // namespace relief

@@ -1,0 +1,73 @@
+#pragma once
+// Batches, results, payments and the ledger in the database (the run's side).
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "src/core/model.hpp"
+#include "src/engine/engine.hpp"
+#include "src/store/db.hpp"
+#include "src/store/feed_store.hpp"
+
+namespace relief {
+
+struct BatchRecord {
+  std::string batch_id, batch_date, created_at;
+  std::int64_t seq = 0, feeds = 0, claims = 0, rejections = 0;
+  bool published = false;
+};
+
+struct ResultRow {
+  std::int64_t position = 0;
+  std::string hospital_code, claim_id, feed_id, patient_id, discharge_date;
+  std::int64_t burden_fen = 0, total_paid_fen = 0;
+  std::string trace;  // JSON text
+};
+
+struct PaymentRow {
+  std::string end_to_end_id, batch_id, channel;
+  std::int64_t position = 0, result_position = 0;
+  std::string hospital_code, hospital_name, account, bank_code, claim_id, patient_id, discharge_date;
+  std::int64_t amount_fen = 0;
+};
+
+struct BatchChannelRow {
+  std::string channel;
+  std::int64_t payments = 0, total_fen = 0, ledger_increase_fen = 0;
+  FundingSource fund;
+  int order_index = 0;
+};
+
+std::int64_t count_queued_claims(Db& db);
+std::int64_t count_unreported_rejections(Db& db);
+// YYYYMMDD-NN, NN = batches already on that date + 1.
+std::string next_batch_id(Db& db, const std::string& batch_date, std::int64_t& seq);
+
+// Inside the batch's transaction: marks every queued claim, unreported
+// rejection and unreported feed with the batch id (the first write, which
+// also takes SQLite's write lock so nothing slips in between).
+void claim_queue_for_batch(Db& db, const std::string& batch_id);
+std::vector<Claim> claims_of_batch(Db& db, const std::string& batch_id);  // processing order
+void load_ledger_for_batch(Db& db, const std::string& batch_id, Ledger& ledger);
+
+void insert_batch(Db& db, const BatchRecord& b);
+void insert_results(Db& db, const std::string& batch_id, const std::vector<ResultRow>& rows);
+void insert_payments(Db& db, const std::vector<PaymentRow>& rows);
+void insert_batch_channels(Db& db, const std::string& batch_id, const std::vector<BatchChannelRow>& rows);
+void write_ledger(Db& db, const Ledger& ledger);
+void mark_published(Db& db, const std::string& batch_id);
+
+std::optional<BatchRecord> load_batch(Db& db, const std::string& batch_id);
+std::vector<BatchRecord> load_batches(Db& db);
+std::vector<ResultRow> load_results(Db& db, const std::string& batch_id);
+std::vector<PaymentRow> load_payments(Db& db, const std::string& batch_id, const std::string& channel);
+std::vector<BatchChannelRow> load_batch_channels(Db& db, const std::string& batch_id);
+std::vector<RejectionRecord> load_batch_rejections(Db& db, const std::string& batch_id);
+std::int64_t count_batch_feeds(Db& db, const std::string& batch_id, bool refused);
+// The latest result of one claim (for explain and the API), if adjudicated.
+std::optional<std::pair<std::string, ResultRow>> find_result(Db& db, const std::string& hospital_code,
+                                                             const std::string& claim_id);
+
+}  // namespace relief

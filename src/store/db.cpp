@@ -1,0 +1,81 @@
+#include "src/store/db.hpp"
+
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/SQLite/Utility.h>
+#include <Poco/Exception.h>
+#include <sqlite3.h>
+
+#include <mutex>
+#include <vector>
+
+#include "src/store/migrations.hpp"
+
+using namespace Poco::Data::Keywords;
+
+namespace relief {
+
+namespace {
+std::once_flag g_register;
+}
+
+Db::Db(Poco::Data::Session session) : session_(std::move(session)) {}
+Db::~Db() = default;
+
+std::unique_ptr<Db> Db::open(const std::string& path) {
+  std::call_once(g_register, [] { Poco::Data::SQLite::Connector::registerConnector(); });
+  try {
+    Poco::Data::Session s("SQLite", path);
+    std::unique_ptr<Db> db(new Db(std::move(s)));
+    auto& ses = db->session_;
+    ses << "PRAGMA journal_mode=WAL", now;
+    ses << "PRAGMA synchronous=FULL", now;
+    ses << "PRAGMA foreign_keys=ON", now;
+    ses << "PRAGMA busy_timeout=10000", now;
+    ses << "PRAGMA cache_size=-262144", now;  // 256 MiB page cache (negative: KiB)
+    db->migrate();
+    return db;
+  } catch (const Poco::Exception& e) {
+    throw DbError("database " + path + ": " + e.displayText());
+  }
+}
+
+int Db::schema_version() {
+  int version = 0;
+  session_ << "SELECT CAST(value AS INTEGER) FROM meta WHERE key='schema_version'", into(version), now;
+  return version;
+}
+
+void Db::migrate() {
+  session_ << "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)", now;
+  session_ << "INSERT INTO meta(key, value) VALUES('schema_version', '0') ON CONFLICT(key) DO NOTHING", now;
+  int current = schema_version();
+  const auto& steps = migrations();
+  if (current > static_cast<int>(steps.size()))
+    throw DbError("database schema version " + std::to_string(current) + " is newer than this build (" +
+                  std::to_string(steps.size()) + ")");
+  for (int v = current; v < static_cast<int>(steps.size()); ++v) {
+    Tx tx(*this);
+    for (const auto& sql : steps[static_cast<std::size_t>(v)]) session_ << sql, now;
+    std::string next = std::to_string(v + 1);
+    session_ << "UPDATE meta SET value=? WHERE key='schema_version'", use(next), now;
+    tx.commit();
+  }
+}
+
+int latest_schema_version() { return static_cast<int>(migrations().size()); }
+
+Db::Tx::Tx(Db& db) : db_(db) { db_.session_.begin(); }
+Db::Tx::~Tx() {
+  if (!done_) {
+    try {
+      db_.session_.rollback();
+    } catch (...) {
+    }
+  }
+}
+void Db::Tx::commit() {
+  db_.session_.commit();
+  done_ = true;
+}
+
+}  // namespace relief

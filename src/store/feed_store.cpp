@@ -1,0 +1,211 @@
+#include "src/store/feed_store.hpp"
+
+#include <Poco/Data/RecordSet.h>
+
+using namespace Poco::Data::Keywords;
+using Poco::Data::Statement;
+
+namespace relief {
+
+std::string encode_diagnoses(const std::vector<std::string>& codes) {
+  std::string out;
+  for (const auto& c : codes) {
+    if (!out.empty()) out += ' ';
+    out += c;
+  }
+  return out;
+}
+
+std::vector<std::string> decode_diagnoses(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto sp = text.find(' ', start);
+    out.push_back(text.substr(start, sp == std::string::npos ? std::string::npos : sp - start));
+    if (sp == std::string::npos) break;
+    start = sp + 1;
+  }
+  return out;
+}
+
+FeedWriter::FeedWriter(Db& db)
+    : db_(db), taken_(db.session()), claim_(db.session()), rejection_(db.session()) {
+  taken_ << "SELECT count(*) FROM claims WHERE hospital_code = ? AND claim_id = ?", use(h_), use(id_), into(found_);
+  claim_ << "INSERT INTO claims (hospital_code, claim_id, feed_seq, position, patient_id, patient_name, birth_date,"
+            " sex, visit_type, admission_date, discharge_date, diagnoses, accident, total_fen, insurance_fen,"
+            " in_scope_fen, out_of_scope_fen, special_approval, batch_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+      use(h_), use(id_), use(feed_seq_), use(pos_), use(pid_), use(pname_), use(birth_), use(sex_), use(vtype_),
+      use(adm_), use(dis_), use(diag_), use(acc_), use(total_), use(ins_), use(in_), use(out_), use(sa_);
+  rejection_ << "INSERT INTO rejections (seq, feed_seq, position, hospital_code, feed_id, claim_id, reason, detail,"
+                " batch_id) VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM rejections), ?, ?, ?, ?, ?, ?, ?, NULL)",
+      use(rseq_), use(rpos_), use(rh_), use(rf_), use(rc_), use(rr_), use(rd_);
+}
+
+std::int64_t FeedWriter::next_feed_seq() {
+  Poco::Int64 seq = 0;
+  db_.session() << "SELECT COALESCE(MAX(seq), 0) + 1 FROM feeds", into(seq), now;
+  return seq;
+}
+
+void FeedWriter::insert_feed(const FeedRecord& f) {
+  Poco::Int64 seq = f.seq, bytes = f.bytes, t = f.claims_total, a = f.claims_accepted, r = f.claims_rejected;
+  std::string h = f.hospital_code, id = f.feed_id, sha = f.sha256, src = f.source, at = f.received_at,
+              verdict = f.verdict, detail = f.detail;
+  db_.session() << "INSERT INTO feeds (seq, hospital_code, feed_id, sha256, bytes, source, received_at, verdict,"
+                   " detail, claims_total, claims_accepted, claims_rejected, batch_id)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+      use(seq), use(h), use(id), use(sha), use(bytes), use(src), use(at), use(verdict), use(detail), use(t), use(a),
+      use(r), now;
+}
+
+void FeedWriter::finish_feed(std::int64_t seq, const std::string& verdict, const std::string& detail,
+                             std::int64_t total, std::int64_t accepted, std::int64_t rejected) {
+  Poco::Int64 s = seq, t = total, a = accepted, r = rejected;
+  std::string v = verdict, d = detail;
+  db_.session() << "UPDATE feeds SET verdict = ?, detail = ?, claims_total = ?, claims_accepted = ?,"
+                   " claims_rejected = ? WHERE seq = ?",
+      use(v), use(d), use(t), use(a), use(r), use(s), now;
+}
+
+bool FeedWriter::claim_taken(const std::string& hospital_code, const std::string& claim_id) {
+  h_ = hospital_code;
+  id_ = claim_id;
+  found_ = 0;
+  taken_.execute();
+  return found_ > 0;
+}
+
+void FeedWriter::insert_claim(const Claim& c) {
+  h_ = c.hospital_code;
+  id_ = c.claim_id;
+  feed_seq_ = c.feed_seq;
+  pos_ = c.position;
+  pid_ = c.patient_id;
+  pname_ = c.patient_name;
+  birth_ = c.birth_date.iso();
+  sex_ = std::string(1, c.sex);
+  vtype_ = c.visit_type;
+  adm_ = c.admission_date.iso();
+  dis_ = c.discharge_date.iso();
+  diag_ = encode_diagnoses(c.diagnoses);
+  acc_ = c.accident ? 1 : 0;
+  total_ = c.total_fen;
+  ins_ = c.insurance_paid_fen;
+  in_ = c.in_scope_fen;
+  out_ = c.out_of_scope_fen;
+  sa_ = c.special_approval;
+  claim_.execute();
+}
+
+void FeedWriter::insert_rejection(const RejectionRecord& r) {
+  rseq_ = r.feed_seq;
+  rpos_ = r.position;
+  rh_ = r.hospital_code;
+  rf_ = r.feed_id;
+  rc_ = r.claim_id;
+  rr_ = r.reason;
+  rd_ = r.detail;
+  rejection_.execute();
+}
+
+bool hospital_exists(Db& db, const std::string& code) {
+  Poco::Int64 n = 0;
+  std::string c = code;
+  db.session() << "SELECT count(*) FROM hospitals WHERE code = ?", use(c), into(n), now;
+  return n > 0;
+}
+
+namespace {
+std::optional<FeedRecord> one_feed(Poco::Data::Statement& st) {
+  st.execute();
+  Poco::Data::RecordSet rs(st);
+  if (rs.rowCount() == 0) return std::nullopt;
+  rs.moveFirst();
+  FeedRecord f;
+  f.seq = rs["seq"].convert<Poco::Int64>();
+  f.hospital_code = rs["hospital_code"].convert<std::string>();
+  f.feed_id = rs["feed_id"].convert<std::string>();
+  f.sha256 = rs["sha256"].convert<std::string>();
+  f.bytes = rs["bytes"].convert<Poco::Int64>();
+  f.source = rs["source"].convert<std::string>();
+  f.received_at = rs["received_at"].convert<std::string>();
+  f.verdict = rs["verdict"].convert<std::string>();
+  f.detail = rs["detail"].convert<std::string>();
+  f.claims_total = rs["claims_total"].convert<Poco::Int64>();
+  f.claims_accepted = rs["claims_accepted"].convert<Poco::Int64>();
+  f.claims_rejected = rs["claims_rejected"].convert<Poco::Int64>();
+  if (!rs["batch_id"].isEmpty()) f.batch_id = rs["batch_id"].convert<std::string>();
+  return f;
+}
+const char* kFeedColumns =
+    "SELECT seq, hospital_code, feed_id, sha256, bytes, source, received_at, verdict, detail, claims_total,"
+    " claims_accepted, claims_rejected, batch_id FROM feeds ";
+}  // namespace
+
+std::optional<FeedRecord> find_feed_by_sha(Db& db, const std::string& sha256, bool accepted_only) {
+  std::string s = sha256;
+  Statement st(db.session());
+  st << std::string(kFeedColumns) + "WHERE sha256 = ?" + (accepted_only ? " AND verdict = 'accepted'" : "") +
+            " ORDER BY seq LIMIT 1",
+      use(s);
+  return one_feed(st);
+}
+
+std::optional<FeedRecord> find_accepted_feed(Db& db, const std::string& hospital_code, const std::string& feed_id) {
+  std::string h = hospital_code, f = feed_id;
+  Statement st(db.session());
+  st << std::string(kFeedColumns) + "WHERE hospital_code = ? AND feed_id = ? AND verdict = 'accepted'", use(h), use(f);
+  return one_feed(st);
+}
+
+std::optional<FeedRecord> find_unreported_refusal(Db& db, const std::string& sha256, const std::string& source) {
+  std::string s = sha256, src = source;
+  Statement st(db.session());
+  st << std::string(kFeedColumns) +
+            "WHERE sha256 = ? AND source = ? AND verdict <> 'accepted' AND batch_id IS NULL ORDER BY seq LIMIT 1",
+      use(s), use(src);
+  return one_feed(st);
+}
+
+std::vector<FeedRecord> feeds_by_id(Db& db, const std::string& hospital_code, const std::string& feed_id) {
+  std::vector<FeedRecord> out;
+  std::vector<Poco::Int64> seqs;
+  std::string h = hospital_code, f = feed_id;
+  db.session() << "SELECT seq FROM feeds WHERE hospital_code = ? AND feed_id = ? ORDER BY seq", use(h), use(f),
+      into(seqs), now;
+  for (auto seq : seqs) {
+    Statement st(db.session());
+    Poco::Int64 s = seq;
+    st << std::string(kFeedColumns) + "WHERE seq = ?", use(s);
+    if (auto r = one_feed(st)) out.push_back(*r);
+  }
+  return out;
+}
+
+std::vector<RejectionRecord> feed_rejections(Db& db, std::int64_t feed_seq, std::size_t limit) {
+  std::vector<RejectionRecord> out;
+  Poco::Int64 s = feed_seq;
+  Poco::Int64 lim = static_cast<Poco::Int64>(limit);
+  Statement st(db.session());
+  st << "SELECT position, hospital_code, feed_id, claim_id, reason, detail, batch_id FROM rejections"
+        " WHERE feed_seq = ? ORDER BY seq LIMIT ?",
+      use(s), use(lim);
+  st.execute();
+  Poco::Data::RecordSet rs(st);
+  for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+    RejectionRecord r;
+    r.feed_seq = feed_seq;
+    r.position = rs["position"].convert<Poco::Int64>();
+    r.hospital_code = rs["hospital_code"].convert<std::string>();
+    r.feed_id = rs["feed_id"].convert<std::string>();
+    r.claim_id = rs["claim_id"].convert<std::string>();
+    r.reason = rs["reason"].convert<std::string>();
+    r.detail = rs["detail"].convert<std::string>();
+    if (!rs["batch_id"].isEmpty()) r.batch_id = rs["batch_id"].convert<std::string>();
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace relief

@@ -1,0 +1,63 @@
+#include "src/store/migrations.hpp"
+
+namespace relief {
+
+const std::vector<std::vector<std::string>>& migrations() {
+  static const std::vector<std::vector<std::string>> steps = {
+      // 1: registries, feeds, claims, rejections, batches, results, payments, ledger
+      {
+          "CREATE TABLE hospitals (code TEXT PRIMARY KEY, name TEXT NOT NULL, designated INTEGER NOT NULL,"
+          " account TEXT NOT NULL, bank_code TEXT NOT NULL, bank_name TEXT NOT NULL)",
+          "CREATE TABLE persons (id_number TEXT PRIMARY KEY, name TEXT NOT NULL, hukou TEXT NOT NULL,"
+          " dibao TEXT NOT NULL, disability INTEGER NOT NULL, student TEXT NOT NULL,"
+          " pension_months INTEGER NOT NULL, residence_months INTEGER NOT NULL, works_in_gz INTEGER NOT NULL,"
+          " hardship INTEGER NOT NULL, lives_with_parents INTEGER NOT NULL, parents TEXT NOT NULL)",
+          // verdict: 'accepted' or the feed-level code. batch_id: the batch that reported it.
+          "CREATE TABLE feeds (seq INTEGER PRIMARY KEY, hospital_code TEXT NOT NULL, feed_id TEXT NOT NULL,"
+          " sha256 TEXT NOT NULL, bytes INTEGER NOT NULL, source TEXT NOT NULL, received_at TEXT NOT NULL,"
+          " verdict TEXT NOT NULL, detail TEXT NOT NULL, claims_total INTEGER NOT NULL,"
+          " claims_accepted INTEGER NOT NULL, claims_rejected INTEGER NOT NULL, batch_id TEXT)",
+          "CREATE UNIQUE INDEX feeds_taken ON feeds(hospital_code, feed_id) WHERE verdict = 'accepted'",
+          "CREATE INDEX feeds_sha ON feeds(sha256)",
+          "CREATE INDEX feeds_unreported ON feeds(seq) WHERE batch_id IS NULL",
+          "CREATE TABLE claims (hospital_code TEXT NOT NULL, claim_id TEXT NOT NULL,"
+          " feed_seq INTEGER NOT NULL REFERENCES feeds(seq), position INTEGER NOT NULL,"
+          " patient_id TEXT NOT NULL, patient_name TEXT NOT NULL, birth_date TEXT NOT NULL, sex TEXT NOT NULL,"
+          " visit_type TEXT NOT NULL, admission_date TEXT NOT NULL, discharge_date TEXT NOT NULL,"
+          " diagnoses TEXT NOT NULL, accident INTEGER NOT NULL, total_fen INTEGER NOT NULL,"
+          " insurance_fen INTEGER NOT NULL, in_scope_fen INTEGER NOT NULL, out_of_scope_fen INTEGER NOT NULL,"
+          " special_approval TEXT NOT NULL, batch_id TEXT, PRIMARY KEY (hospital_code, claim_id))",
+          "CREATE INDEX claims_queued ON claims(discharge_date, admission_date, hospital_code, claim_id)"
+          " WHERE batch_id IS NULL",
+          "CREATE INDEX claims_patient ON claims(patient_id)",
+          "CREATE TABLE rejections (seq INTEGER PRIMARY KEY, feed_seq INTEGER NOT NULL REFERENCES feeds(seq),"
+          " position INTEGER NOT NULL, hospital_code TEXT NOT NULL, feed_id TEXT NOT NULL, claim_id TEXT NOT NULL,"
+          " reason TEXT NOT NULL, detail TEXT NOT NULL, batch_id TEXT)",
+          "CREATE INDEX rejections_unreported ON rejections(seq) WHERE batch_id IS NULL",
+          "CREATE INDEX rejections_batch ON rejections(batch_id, seq)",
+          "CREATE TABLE batches (batch_id TEXT PRIMARY KEY, batch_date TEXT NOT NULL, seq INTEGER NOT NULL,"
+          " created_at TEXT NOT NULL, feeds INTEGER NOT NULL, claims INTEGER NOT NULL,"
+          " rejections INTEGER NOT NULL, published INTEGER NOT NULL, UNIQUE (batch_date, seq))",
+          "CREATE TABLE results (batch_id TEXT NOT NULL REFERENCES batches(batch_id), position INTEGER NOT NULL,"
+          " hospital_code TEXT NOT NULL, claim_id TEXT NOT NULL, feed_id TEXT NOT NULL, patient_id TEXT NOT NULL,"
+          " discharge_date TEXT NOT NULL, burden_fen INTEGER NOT NULL, total_paid_fen INTEGER NOT NULL,"
+          " trace TEXT NOT NULL, PRIMARY KEY (batch_id, position))",
+          "CREATE UNIQUE INDEX results_claim ON results(hospital_code, claim_id)",
+          "CREATE TABLE payments (end_to_end_id TEXT PRIMARY KEY, batch_id TEXT NOT NULL REFERENCES batches(batch_id),"
+          " channel TEXT NOT NULL, position INTEGER NOT NULL, result_position INTEGER NOT NULL,"
+          " hospital_code TEXT NOT NULL, hospital_name TEXT NOT NULL, account TEXT NOT NULL,"
+          " bank_code TEXT NOT NULL, claim_id TEXT NOT NULL, patient_id TEXT NOT NULL,"
+          " discharge_date TEXT NOT NULL, amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),"
+          " UNIQUE (batch_id, channel, position))",
+          "CREATE TABLE batch_channels (batch_id TEXT NOT NULL REFERENCES batches(batch_id), channel TEXT NOT NULL,"
+          " payments INTEGER NOT NULL, total_fen INTEGER NOT NULL, ledger_increase_fen INTEGER NOT NULL,"
+          " fund_name TEXT NOT NULL, fund_account TEXT NOT NULL, fund_bank_code TEXT NOT NULL,"
+          " order_index INTEGER NOT NULL, PRIMARY KEY (batch_id, channel))",
+          "CREATE TABLE ledger (id_number TEXT NOT NULL, channel TEXT NOT NULL, year INTEGER NOT NULL,"
+          " used_fen INTEGER NOT NULL CHECK (used_fen >= 0), PRIMARY KEY (id_number, channel, year))",
+      },
+  };
+  return steps;
+}
+
+}  // namespace relief

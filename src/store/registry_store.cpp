@@ -1,0 +1,151 @@
+#include "src/store/registry_store.hpp"
+
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/Statement.h>
+
+#include <cassert>
+#include <set>
+
+using namespace Poco::Data::Keywords;
+using Poco::Data::Statement;
+
+namespace relief {
+
+namespace {
+std::string join_parents(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const auto& id : ids) {
+    if (!out.empty()) out += ';';
+    out += id;
+  }
+  return out;
+}
+std::vector<std::string> split_parents(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < s.size()) {
+    auto p = s.find(';', start);
+    out.push_back(s.substr(start, p == std::string::npos ? std::string::npos : p - start));
+    if (p == std::string::npos) break;
+    start = p + 1;
+  }
+  return out;
+}
+
+void load_persons_where(Db& db, const std::string& where, std::map<std::string, Person>& out) {
+  Statement st(db.session());
+  st << "SELECT id_number, name, hukou, dibao, disability, student, pension_months, residence_months, works_in_gz,"
+        " hardship, lives_with_parents, parents FROM persons WHERE " + where;
+  st.execute();
+  Poco::Data::RecordSet rs(st);
+  for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+    Person p;
+    p.in_registry = true;
+    p.id_number = rs[0].convert<std::string>();
+    p.name = rs[1].convert<std::string>();
+    p.hukou = parse_hukou(rs[2].convert<std::string>()).value_or(Hukou::nonlocal);
+    p.dibao = parse_dibao(rs[3].convert<std::string>()).value_or(Dibao::none);
+    p.disability = rs[4].convert<int>() != 0;
+    p.student = parse_student(rs[5].convert<std::string>()).value_or(Student::none);
+    p.pension_months = rs[6].convert<Poco::Int64>();
+    p.residence_months = rs[7].convert<Poco::Int64>();
+    p.works_in_gz = rs[8].convert<int>() != 0;
+    p.hardship = rs[9].convert<int>() != 0;
+    p.lives_with_parents = rs[10].convert<int>() != 0;
+    p.parents = split_parents(rs[11].convert<std::string>());
+    out[p.id_number] = std::move(p);
+  }
+}
+}  // namespace
+
+void upsert_hospitals(Db& db, const std::vector<Hospital>& hospitals) {
+  Db::Tx tx(db);
+  std::string code, name, account, bank_code, bank_name;
+  int designated = 0;
+  Statement st(db.session());
+  st << "INSERT INTO hospitals (code, name, designated, account, bank_code, bank_name) VALUES (?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT(code) DO UPDATE SET name = excluded.name, designated = excluded.designated,"
+        " account = excluded.account, bank_code = excluded.bank_code, bank_name = excluded.bank_name",
+      use(code), use(name), use(designated), use(account), use(bank_code), use(bank_name);
+  for (const auto& h : hospitals) {
+    code = h.code;
+    name = h.name;
+    designated = h.designated ? 1 : 0;
+    account = h.account;
+    bank_code = h.bank_code;
+    bank_name = h.bank_name;
+    st.execute();
+  }
+  tx.commit();
+}
+
+void upsert_persons(Db& db, const std::vector<Person>& persons) {
+  Db::Tx tx(db);
+  std::string id, name, hukou, dibao, student, parents;
+  int disability = 0, works = 0, hardship = 0, lives = 0;
+  Poco::Int64 pension = 0, residence = 0;
+  Statement st(db.session());
+  st << "INSERT INTO persons (id_number, name, hukou, dibao, disability, student, pension_months,"
+        " residence_months, works_in_gz, hardship, lives_with_parents, parents)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id_number) DO UPDATE SET name = excluded.name,"
+        " hukou = excluded.hukou, dibao = excluded.dibao, disability = excluded.disability,"
+        " student = excluded.student, pension_months = excluded.pension_months,"
+        " residence_months = excluded.residence_months, works_in_gz = excluded.works_in_gz,"
+        " hardship = excluded.hardship, lives_with_parents = excluded.lives_with_parents, parents = excluded.parents",
+      use(id), use(name), use(hukou), use(dibao), use(disability), use(student), use(pension), use(residence),
+      use(works), use(hardship), use(lives), use(parents);
+  for (const auto& p : persons) {
+    id = p.id_number;
+    name = p.name;
+    hukou = to_string(p.hukou);
+    dibao = to_string(p.dibao);
+    disability = p.disability ? 1 : 0;
+    student = to_string(p.student);
+    pension = p.pension_months;
+    residence = p.residence_months;
+    works = p.works_in_gz ? 1 : 0;
+    hardship = p.hardship ? 1 : 0;
+    lives = p.lives_with_parents ? 1 : 0;
+    parents = join_parents(p.parents);
+    st.execute();
+  }
+  tx.commit();
+}
+
+std::map<std::string, Hospital> load_hospitals(Db& db) {
+  std::map<std::string, Hospital> out;
+  Statement st(db.session());
+  st << "SELECT code, name, designated, account, bank_code, bank_name FROM hospitals";
+  st.execute();
+  Poco::Data::RecordSet rs(st);
+  for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+    Hospital h;
+    h.code = rs[0].convert<std::string>();
+    h.name = rs[1].convert<std::string>();
+    h.designated = rs[2].convert<int>() != 0;
+    h.account = rs[3].convert<std::string>();
+    h.bank_code = rs[4].convert<std::string>();
+    h.bank_name = rs[5].convert<std::string>();
+    out[h.code] = h;
+  }
+  return out;
+}
+
+std::map<std::string, Person> load_persons_for_batch(Db& db, const std::string& batch_id) {
+  std::map<std::string, Person> out;
+  // batch_id is generated (YYYYMMDD-NN), never user text.
+  load_persons_where(db, "id_number IN (SELECT patient_id FROM claims WHERE batch_id = '" + batch_id + "')", out);
+  std::set<std::string> parents;
+  for (const auto& [id, p] : out)
+    for (const auto& parent : p.parents)
+      if (!out.count(parent)) parents.insert(parent);
+  // Parents are few; one query each keeps the SQL portable.
+  for (const auto& parent : parents) {
+    assert(parent.find_first_not_of("0123456789X") == std::string::npos);
+    std::string where = "id_number = '" + parent + "'";  // validated identity number: digits and X only
+    load_persons_where(db, where, out);
+  }
+  return out;
+}
+
+}  // namespace relief

@@ -1,0 +1,20 @@
+#pragma once
+// Hospitals and the beneficiary registry in the database.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "src/core/model.hpp"
+#include "src/store/db.hpp"
+
+namespace relief {
+
+// Upserts every row in one transaction (a re-import replaces the named rows).
+void upsert_hospitals(Db& db, const std::vector<Hospital>& hospitals);
+void upsert_persons(Db& db, const std::vector<Person>& persons);
+
+std::map<std::string, Hospital> load_hospitals(Db& db);
+// Persons named by the claims of a batch, and their parents.
+std::map<std::string, Person> load_persons_for_batch(Db& db, const std::string& batch_id);
+
+}  // namespace relief

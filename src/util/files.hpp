@@ -1,0 +1,22 @@
+#pragma once
+// Durable file output: write to a temporary name in the same folder, fsync,
+// rename, fsync the folder. Reading whole files with a size limit.
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace relief {
+
+struct IoError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+void write_file_atomically(const std::string& path, const std::string& bytes);
+void fsync_directory(const std::string& dir);
+void make_directories(const std::string& dir);
+std::string read_file_limited(const std::string& path, std::uint64_t bytes_max);
+bool file_exists(const std::string& path);
+// Moves a file into a folder, keeping its name (adding .1, .2... if taken).
+std::string move_into(const std::string& file, const std::string& dir);
+
+}  // namespace relief
