@@ -56,6 +56,17 @@ const std::vector<std::vector<std::string>>& migrations() {
           "CREATE TABLE ledger (id_number TEXT NOT NULL, channel TEXT NOT NULL, year INTEGER NOT NULL,"
           " used_fen INTEGER NOT NULL CHECK (used_fen >= 0), PRIMARY KEY (id_number, channel, year))",
       },
+      // 2: upload API (relief serve): tokens (only the SHA-256 of each), the
+      // audit log of every request, and the Idempotency-Key replies.
+      {
+          "CREATE TABLE api_tokens (token_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE, role TEXT NOT NULL,"
+          " created_at TEXT NOT NULL, revoked_at TEXT)",
+          "CREATE TABLE api_audit (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, role TEXT NOT NULL,"
+          " token_id TEXT NOT NULL, method TEXT NOT NULL, endpoint TEXT NOT NULL, subject TEXT NOT NULL,"
+          " status INTEGER NOT NULL, verdict TEXT NOT NULL)",
+          "CREATE TABLE api_idempotency (principal TEXT NOT NULL, idem_key TEXT NOT NULL, sha256 TEXT NOT NULL,"
+          " status INTEGER NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (principal, idem_key))",
+      },
   };
   return steps;
 }
