@@ -67,6 +67,28 @@ const std::vector<std::vector<std::string>>& migrations() {
           "CREATE TABLE api_idempotency (principal TEXT NOT NULL, idem_key TEXT NOT NULL, sha256 TEXT NOT NULL,"
           " status INTEGER NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (principal, idem_key))",
       },
+      // reconciliation (relief reconcile, SPEC 6): statements imported (the
+      // same bytes twice change nothing), their booked lines (a line an
+      // earlier statement brought is not stored twice), and payment states
+      // (a payment without a row is outstanding).
+      {
+          "CREATE TABLE statements (seq INTEGER PRIMARY KEY, channel TEXT NOT NULL, sha256 TEXT NOT NULL,"
+          " bytes INTEGER NOT NULL, source TEXT NOT NULL, format TEXT NOT NULL, statement_ids TEXT NOT NULL,"
+          " accounts TEXT NOT NULL, imported_at TEXT NOT NULL, lines INTEGER NOT NULL, lines_new INTEGER NOT NULL,"
+          " lines_seen_before INTEGER NOT NULL, lines_not_booked INTEGER NOT NULL, UNIQUE (channel, sha256))",
+          "CREATE TABLE statement_lines (seq INTEGER PRIMARY KEY,"
+          " statement_seq INTEGER NOT NULL REFERENCES statements(seq), channel TEXT NOT NULL,"
+          " entry INTEGER NOT NULL, tx INTEGER NOT NULL, fingerprint TEXT NOT NULL, booking_date TEXT NOT NULL,"
+          " credit INTEGER NOT NULL, reversal INTEGER NOT NULL, amount_fen INTEGER NOT NULL CHECK (amount_fen >= 0),"
+          " end_to_end_id TEXT NOT NULL, pmt_inf_id TEXT NOT NULL, acct_svcr_ref TEXT NOT NULL,"
+          " batch_tx_count INTEGER NOT NULL, state TEXT NOT NULL, matched TEXT NOT NULL, detail TEXT NOT NULL,"
+          " UNIQUE (channel, fingerprint))",
+          "CREATE INDEX statement_lines_order ON statement_lines(channel, booking_date, statement_seq, entry, tx)",
+          "CREATE TABLE payment_states (end_to_end_id TEXT PRIMARY KEY REFERENCES payments(end_to_end_id),"
+          " channel TEXT NOT NULL, state TEXT NOT NULL, debited_fen INTEGER NOT NULL, returned_fen INTEGER NOT NULL,"
+          " booking_date TEXT NOT NULL, line_seq INTEGER NOT NULL, detail TEXT NOT NULL, changed_at TEXT NOT NULL)",
+          "CREATE INDEX payment_states_channel ON payment_states(channel, state)",
+      },
   };
   return steps;
 }
