@@ -31,9 +31,25 @@ inline constexpr int http_threads_max = 16;
 inline constexpr int http_queue_max = 64;
 inline constexpr int http_timeout_ms = 30'000;
 
+// Reconciliation (relief reconcile, SPEC 6)
+inline constexpr std::int64_t statement_bytes_max_default = 256LL * 1024 * 1024;
+inline constexpr int statement_element_depth_max = 40;   // camt.053 nests about a dozen deep; SplmtryData more
+inline constexpr std::int64_t statements_per_document_max = 1000;  // Stmt elements in one camt.053
+inline constexpr std::int64_t statement_entries_max = 5'000'000;   // Ntry (or CSV rows) in one statement
+inline constexpr std::int64_t tx_details_per_entry_max = 100'000;  // TxDtls under one Ntry
+inline constexpr std::size_t statement_errors_listed_max = 100;
+inline constexpr std::int64_t reconcile_payments_max = 50'000'000;  // payments of one channel held in memory
+inline constexpr std::int64_t reconcile_lines_max = 50'000'000;     // statement lines of one channel held in memory
+inline constexpr std::size_t reconcile_rows_shown_max = 200;        // per list in the text summary
+// Sums of statement amounts stay exact in int64: one statement's lines and all
+// lines of a channel are refused beyond these (far above any fund's turnover).
+inline constexpr std::int64_t statement_total_fen_max = 100'000'000'000'000'000LL;        // 1e17 fen
+inline constexpr std::int64_t channel_statement_total_fen_max = 4'000'000'000'000'000'000LL;  // 4e18 fen
+
 static_assert(money_fen_max * 10'000 < INT64_MAX, "ratio multiplication must not overflow");
 static_assert(2 * money_fen_max < INT64_MAX / 10'000, "burden * ratio must not overflow");
 static_assert(http_body_bytes_max_default >= feed_bytes_max_default, "an accepted feed must fit in a body");
+static_assert(channel_statement_total_fen_max < INT64_MAX - statement_total_fen_max, "line sums must not overflow");
 static_assert(element_depth_max >= 4, "the feed format nests four deep");
 
 }  // namespace relief::limits
