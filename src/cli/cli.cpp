@@ -65,7 +65,8 @@ std::string usage() {
          "  run [--date YYYY-MM-DD] [--inbox DIR] [--out DIR] [--progress]\n"
          "  explain HOSPITAL_CODE CLAIM_ID\n"
          "  export BATCH_ID [--out DIR]\n"
-         "  reconcile --channel NAME STATEMENT\n"
+         "  reconcile --channel NAME [--month YYYY-MM | --from D --to D] [--report-dir DIR] STATEMENT\n"
+         "  reconcile status --channel NAME [--month YYYY-MM | --from D --to D] [--json]\n"
          "  serve [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE] [--allow-plain-http]\n"
          "  tokens create --role ROLE | tokens list | tokens revoke TOKEN_ID\n";
 }
@@ -84,6 +85,7 @@ std::vector<CommandEntry>& command_table() {
       {{"run"}, cmd_run},
       {{"explain"}, cmd_explain},
       {{"export"}, cmd_export},
+      {{"reconcile"}, cmd_reconcile},
   };
   return table;
 }

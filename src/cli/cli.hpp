@@ -40,6 +40,7 @@ int cmd_ingest(const Args& a, std::ostream& out, std::ostream& err);
 int cmd_run(const Args& a, std::ostream& out, std::ostream& err);
 int cmd_explain(const Args& a, std::ostream& out, std::ostream& err);
 int cmd_export(const Args& a, std::ostream& out, std::ostream& err);
+int cmd_reconcile(const Args& a, std::ostream& out, std::ostream& err);  // cmd_reconcile.cpp
 
 std::string default_channels_dir();
 
