@@ -2,12 +2,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <stdexcept>
 
 #include "adapters/payments/payment_files.hpp"
 #include "batch/report.hpp"
 #include "src/core/idnumber.hpp"
+#include "src/core/limits.hpp"
 #include "src/core/money.hpp"
 #include "src/store/batch_store.hpp"
 #include "src/util/fault.hpp"
@@ -15,99 +18,149 @@
 
 namespace relief {
 
+namespace fs = std::filesystem;
 using nlohmann::json;
+
+namespace {
+
+constexpr std::size_t kChunkRows = 10'000;
+
+void write_results(Db& db, const std::string& batch_id, const std::vector<BatchChannelRow>& channels,
+                   const std::string& dir, ReportFigures& fig) {
+  FileSink sink(dir + "/results.jsonl");
+  ResultCursor cur(db, batch_id, kChunkRows);
+  std::vector<ResultRow> chunk;
+  while (cur.next(chunk)) {
+    for (const auto& r : chunk) {
+      json trace = json::parse(r.trace);
+      json paid = json::object();
+      for (const auto& ch : channels) {
+        json amount = trace.contains(ch.channel) ? trace[ch.channel]["amount"] : json("0.00");
+        paid[ch.channel] = amount;
+        if (trace.contains(ch.channel)) {
+          const json& o = trace[ch.channel];
+          bool eligible = o.value("eligible", false);
+          bool spent = eligible && o.contains("cap") && o["used_before"] == o["cap"];
+          bool cut = eligible && o.contains("note") && o["note"].get<std::string>().rfind("cut to the cap", 0) == 0;
+          fig.note_trace(ch.channel, eligible, amount != "0.00", cut, spent);
+        }
+      }
+      json line = {{"batch_id", batch_id},
+                   {"hospital_code", r.hospital_code},
+                   {"feed_id", r.feed_id},
+                   {"claim_id", r.claim_id},
+                   {"patient", mask_id(r.patient_id)},
+                   {"discharge_date", r.discharge_date},
+                   {"burden", format_fen(r.burden_fen)},
+                   {"paid", paid},
+                   {"total_paid", format_fen(r.total_paid_fen)},
+                   {"trace", trace}};
+      sink.write(line.dump());
+      sink.write("\n");
+      ++fig.claims_adjudicated;
+    }
+  }
+  sink.finish();
+}
+
+void write_payments(Db& db, const BatchRecord& batch, const BatchChannelRow& ch, const std::string& dir,
+                    ReportFigures& fig) {
+  FileSink csv(dir + "/payments-" + ch.channel + ".csv");
+  std::unique_ptr<FileSink> xml;
+  Pain001Header h{batch.batch_id, batch.batch_date, batch_file_timestamp(batch.batch_date), ch.channel, ch.fund};
+  csv.write(payments_csv_header());
+  if (ch.payments > 0) {
+    xml = std::make_unique<FileSink>(dir + "/payments-" + ch.channel + ".xml");
+    xml->write(pain001_begin(h, ch.payments, ch.total_fen));
+  }
+  PaymentCursor cur(db, batch.batch_id, ch.channel, kChunkRows);
+  std::vector<PaymentRow> chunk;
+  std::int64_t count = 0, total = 0;
+  while (cur.next(chunk)) {
+    for (const auto& p : chunk) {
+      ++count;
+      total = add_fen(total, p.amount_fen);
+      csv.write(payments_csv_row(p));
+      if (xml) xml->write(pain001_transaction(h, p));
+      fig.note_payment(p);
+    }
+  }
+  // Invariant: the file's totals equal the batch record's, which equal the ledger's increase.
+  if (count != ch.payments || total != ch.total_fen || total != ch.ledger_increase_fen)
+    throw std::logic_error("batch " + batch.batch_id + " channel " + ch.channel +
+                           ": payment rows disagree with the recorded totals and ledger increase");
+  csv.finish();
+  if (xml) {
+    xml->write(pain001_end());
+    xml->finish();
+  }
+}
+
+}  // namespace
 
 std::string batch_file_timestamp(const std::string& batch_date) { return batch_date + "T00:00:00+08:00"; }
 
-std::map<std::string, std::string> render_batch_files(Db& db, const std::string& batch_id) {
+void write_batch_files(Db& db, const std::string& batch_id, const std::string& dir) {
   auto batch = load_batch(db, batch_id);
   if (!batch) throw std::runtime_error("no batch " + batch_id);
-  std::map<std::string, std::string> files;
-  BatchData data;
-  data.batch = *batch;
-  data.channels = load_batch_channels(db, batch_id);
-  data.results = load_results(db, batch_id);
-  data.rejections = load_batch_rejections(db, batch_id);
+  make_directories(dir);
+  ReportFigures fig;
+  fig.batch = *batch;
+  fig.channels = load_batch_channels(db, batch_id);
+  fig.rejections = load_batch_rejections(db, batch_id);
+  fig.feeds_accepted = count_batch_feeds(db, batch_id, false);
+  fig.feeds_refused = count_batch_feeds(db, batch_id, true);
 
-  // results.jsonl
-  std::string jsonl;
-  for (const auto& r : data.results) {
-    json trace = json::parse(r.trace);
-    json paid = json::object();
-    for (const auto& ch : data.channels) paid[ch.channel] = trace.contains(ch.channel) ? trace[ch.channel]["amount"] : json("0.00");
-    json line = {{"batch_id", batch_id},
-                 {"hospital_code", r.hospital_code},
-                 {"feed_id", r.feed_id},
-                 {"claim_id", r.claim_id},
-                 {"patient", mask_id(r.patient_id)},
-                 {"discharge_date", r.discharge_date},
-                 {"burden", format_fen(r.burden_fen)},
-                 {"paid", paid},
-                 {"total_paid", format_fen(r.total_paid_fen)},
-                 {"trace", trace}};
-    jsonl += line.dump() + "\n";
-  }
-  files["results.jsonl"] = jsonl;
+  write_results(db, batch_id, fig.channels, dir, fig);
+  fault_point("run.mid_publish");
 
-  // rejections.csv
   std::string rej = "hospital_code,feed_id,claim_id,reason,detail\n";
-  for (const auto& r : data.rejections)
+  for (const auto& r : fig.rejections)
     rej += csv_field(r.hospital_code) + ',' + csv_field(r.feed_id) + ',' + csv_field(r.claim_id) + ',' +
            csv_field(r.reason) + ',' + csv_field(r.detail) + '\n';
-  files["rejections.csv"] = rej;
+  write_file_atomically(dir + "/rejections.csv", rej);
 
-  // payments per channel
   json channels = json::object();
   std::int64_t grand_total = 0;
-  for (const auto& ch : data.channels) {
-    auto rows = load_payments(db, batch_id, ch.channel);
-    std::int64_t total = 0;
-    for (const auto& p : rows) total = add_fen(total, p.amount_fen);
-    // Invariant: the file's totals equal the ledger's increase for the channel.
-    if (total != ch.total_fen || total != ch.ledger_increase_fen || static_cast<std::int64_t>(rows.size()) != ch.payments)
-      throw std::logic_error("batch " + batch_id + " channel " + ch.channel +
-                             ": payment rows disagree with the recorded totals and ledger increase");
-    files["payments-" + ch.channel + ".csv"] = payments_csv(rows);
-    if (!rows.empty()) {
-      Pain001Header h{batch_id, batch->batch_date, batch_file_timestamp(batch->batch_date), ch.channel, ch.fund};
-      files["payments-" + ch.channel + ".xml"] = pain001_xml(h, rows);
-    }
-    channels[ch.channel] = {{"payments", ch.payments}, {"total", format_fen(total)}, {"fund_account", ch.fund.account}};
-    grand_total = add_fen(grand_total, total);
-    data.payments[ch.channel] = std::move(rows);
+  for (const auto& ch : fig.channels) {
+    write_payments(db, *batch, ch, dir, fig);
+    channels[ch.channel] = {{"payments", ch.payments}, {"total", format_fen(ch.total_fen)}, {"fund_account", ch.fund.account}};
+    grand_total = add_fen(grand_total, ch.total_fen);
   }
 
-  std::int64_t claim_rejections = 0, feed_refusals = 0;
-  for (const auto& r : data.rejections) (r.claim_id.empty() && r.position == 0 ? feed_refusals : claim_rejections)++;
+  std::int64_t claim_rejections = 0;
+  for (const auto& r : fig.rejections)
+    if (!(r.position == 0 && r.claim_id.empty())) ++claim_rejections;
   json summary = {{"batch_id", batch_id},
                   {"batch_date", batch->batch_date},
                   {"created_at", batch_file_timestamp(batch->batch_date)},
-                  {"feeds", {{"accepted", count_batch_feeds(db, batch_id, false)},
-                             {"refused", count_batch_feeds(db, batch_id, true)}}},
-                  {"claims", {{"accepted", static_cast<std::int64_t>(data.results.size())},
-                              {"rejected", claim_rejections}}},
+                  {"feeds", {{"accepted", fig.feeds_accepted}, {"refused", fig.feeds_refused}}},
+                  {"claims", {{"accepted", fig.claims_adjudicated}, {"rejected", claim_rejections}}},
                   {"channels", channels},
                   {"total_paid", format_fen(grand_total)}};
-  files["summary.json"] = summary.dump(2) + "\n";
-  data.feeds_accepted = summary["feeds"]["accepted"].get<std::int64_t>();
-  data.feeds_refused = summary["feeds"]["refused"].get<std::int64_t>();
-  files["report.html"] = render_report_html(data);
-  return files;
+  write_file_atomically(dir + "/report.html", render_report_html(fig));
+  // summary.json last: its presence says the folder is complete.
+  write_file_atomically(dir + "/summary.json", summary.dump(2) + "\n");
+  fsync_directory(dir);
 }
 
 void publish_batch(Db& db, const std::string& batch_id, const std::string& out_dir) {
-  auto files = render_batch_files(db, batch_id);
-  std::string dir = (std::filesystem::path(out_dir) / batch_id).string();
-  make_directories(dir);
-  int written = 0;
-  for (const auto& [name, bytes] : files) {
-    write_file_atomically(dir + "/" + name, bytes);
-    if (++written == 2) fault_point("run.mid_publish");
-  }
-  fsync_directory(dir);
+  std::string dir = (fs::path(out_dir) / batch_id).string();
+  write_batch_files(db, batch_id, dir);
   fsync_directory(out_dir);
   fault_point("run.before_mark_published");
   mark_published(db, batch_id);
+}
+
+std::map<std::string, std::string> render_batch_files(Db& db, const std::string& batch_id) {
+  std::string tmp = (fs::temp_directory_path() / ("relief-render-" + std::to_string(::getpid()) + "-" + batch_id)).string();
+  fs::remove_all(tmp);
+  write_batch_files(db, batch_id, tmp);
+  std::map<std::string, std::string> files;
+  for (const auto& e : fs::directory_iterator(tmp))
+    files[e.path().filename().string()] = read_file_limited(e.path().string(), limits::feed_bytes_max_ceiling);
+  fs::remove_all(tmp);
+  return files;
 }
 
 }  // namespace relief

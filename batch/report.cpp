@@ -1,7 +1,5 @@
 #include "batch/report.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 
 #include "adapters/payments/payment_files.hpp"
@@ -11,7 +9,6 @@
 namespace relief {
 
 namespace {
-constexpr std::size_t kLargestShown = 20;
 constexpr std::size_t kRejectionsShown = 500;
 std::string esc(const std::string& s) { return xml_escape(s); }
 std::string td(const std::string& s, bool num = false) {
@@ -19,7 +16,28 @@ std::string td(const std::string& s, bool num = false) {
 }
 }  // namespace
 
-std::string render_report_html(const BatchData& d) {
+void ReportFigures::note_payment(const PaymentRow& p) {
+  auto& e = by_hospital[p.hospital_code];
+  e.first = p.hospital_name;
+  e.second[p.channel] = add_fen(e.second[p.channel], p.amount_fen);
+  // Keep the kLargestShown largest, ties in file order (stable).
+  auto pos = std::upper_bound(largest.begin(), largest.end(), p,
+                              [](const PaymentRow& a, const PaymentRow& b) { return a.amount_fen > b.amount_fen; });
+  if (static_cast<std::size_t>(pos - largest.begin()) >= kLargestShown) return;
+  largest.insert(pos, p);
+  if (largest.size() > kLargestShown) largest.pop_back();
+}
+
+void ReportFigures::note_trace(const std::string& channel, bool eligible, bool paid, bool cut, bool spent) {
+  auto& u = cap_usage[channel];
+  if (!eligible) return;
+  ++u.eligible;
+  if (paid) ++u.paid;
+  if (spent) ++u.spent;
+  else if (cut) ++u.cut;
+}
+
+std::string render_report_html(const ReportFigures& d) {
   std::string h;
   h += "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>Relief batch " + esc(d.batch.batch_id) +
        "</title>\n<style>body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}"
@@ -31,12 +49,13 @@ std::string render_report_html(const BatchData& d) {
     total = add_fen(total, c.total_fen);
     payments += c.payments;
   }
-  std::int64_t claim_rejections = 0, feed_refusals = 0;
-  for (const auto& r : d.rejections) (r.position == 0 && r.claim_id.empty() ? feed_refusals : claim_rejections)++;
+  std::int64_t claim_rejections = 0;
+  for (const auto& r : d.rejections)
+    if (!(r.position == 0 && r.claim_id.empty())) ++claim_rejections;
   h += "<p>Batch date " + esc(d.batch.batch_date) + ". Feeds accepted: " + std::to_string(d.feeds_accepted) +
-       ", refused whole: " + std::to_string(d.feeds_refused) + ". Claims adjudicated: " + std::to_string(d.results.size()) +
-       ", rejected: " + std::to_string(claim_rejections) + ". Payments: " + std::to_string(payments) + ", total CNY " +
-       format_fen(total) + ".</p>\n";
+       ", refused whole: " + std::to_string(d.feeds_refused) + ". Claims adjudicated: " +
+       std::to_string(d.claims_adjudicated) + ", rejected: " + std::to_string(claim_rejections) + ". Payments: " +
+       std::to_string(payments) + ", total CNY " + format_fen(total) + ".</p>\n";
 
   h += "<h2>Totals per channel</h2>\n<table><tr><th>channel</th><th>fund</th><th>account</th><th>payments</th><th>total (CNY)</th></tr>\n";
   for (const auto& c : d.channels)
@@ -44,20 +63,10 @@ std::string render_report_html(const BatchData& d) {
          td(format_fen(c.total_fen), true) + "</tr>\n";
   h += "</table>\n";
 
-  // per hospital
-  std::map<std::string, std::pair<std::string, std::map<std::string, std::int64_t>>> by_hospital;
-  std::vector<const PaymentRow*> all;
-  for (const auto& [ch, rows] : d.payments)
-    for (const auto& p : rows) {
-      auto& e = by_hospital[p.hospital_code];
-      e.first = p.hospital_name;
-      e.second[ch] = add_fen(e.second[ch], p.amount_fen);
-      all.push_back(&p);
-    }
   h += "<h2>Totals per hospital</h2>\n<table><tr><th>hospital</th><th>name</th>";
   for (const auto& c : d.channels) h += "<th>" + esc(c.channel) + "</th>";
   h += "<th>total</th></tr>\n";
-  for (const auto& [code, e] : by_hospital) {
+  for (const auto& [code, e] : d.by_hospital) {
     h += "<tr>" + td(code) + td(e.first);
     std::int64_t t = 0;
     for (const auto& c : d.channels) {
@@ -70,12 +79,12 @@ std::string render_report_html(const BatchData& d) {
   }
   h += "</table>\n";
 
-  // refusals
   std::map<std::string, std::int64_t> by_reason;
   for (const auto& r : d.rejections) by_reason[r.reason]++;
   h += "<h2>Refused feeds and rejected claims</h2>\n";
-  if (d.rejections.empty()) h += "<p class=muted>None.</p>\n";
-  else {
+  if (d.rejections.empty()) {
+    h += "<p class=muted>None.</p>\n";
+  } else {
     h += "<table><tr><th>reason</th><th>count</th></tr>\n";
     for (const auto& [reason, n] : by_reason) h += "<tr>" + td(reason) + td(std::to_string(n), true) + "</tr>\n";
     h += "</table>\n<table><tr><th>hospital</th><th>feed</th><th>claim</th><th>reason</th><th>why</th></tr>\n";
@@ -86,38 +95,24 @@ std::string render_report_html(const BatchData& d) {
     }
     h += "</table>\n";
     if (d.rejections.size() > kRejectionsShown)
-      h += "<p class=muted>" + std::to_string(d.rejections.size() - kRejectionsShown) +
-           " more in rejections.csv.</p>\n";
+      h += "<p class=muted>" + std::to_string(d.rejections.size() - kRejectionsShown) + " more in rejections.csv.</p>\n";
   }
 
-  // largest payments
-  std::stable_sort(all.begin(), all.end(), [](const PaymentRow* a, const PaymentRow* b) { return a->amount_fen > b->amount_fen; });
   h += "<h2>Largest payments</h2>\n<table><tr><th>end-to-end id</th><th>channel</th><th>hospital</th><th>claim</th><th>patient</th><th>amount (CNY)</th></tr>\n";
-  for (std::size_t i = 0; i < all.size() && i < kLargestShown; ++i) {
-    const auto* p = all[i];
-    h += "<tr>" + td(p->end_to_end_id) + td(p->channel) + td(p->hospital_code) + td(p->claim_id) +
-         td(mask_id(p->patient_id)) + td(format_fen(p->amount_fen), true) + "</tr>\n";
-  }
+  for (const auto& p : d.largest)
+    h += "<tr>" + td(p.end_to_end_id) + td(p.channel) + td(p.hospital_code) + td(p.claim_id) + td(mask_id(p.patient_id)) +
+         td(format_fen(p.amount_fen), true) + "</tr>\n";
   h += "</table>\n";
 
-  // cap usage, from the traces
   h += "<h2>Cap usage</h2>\n<table><tr><th>channel</th><th>claims eligible</th><th>claims paid</th><th>claims cut by the cap</th><th>claims with the cap already spent</th></tr>\n";
   for (const auto& c : d.channels) {
-    std::int64_t eligible = 0, paid = 0, cut = 0, spent = 0;
-    for (const auto& r : d.results) {
-      auto t = nlohmann::json::parse(r.trace);
-      if (!t.contains(c.channel)) continue;
-      const auto& o = t[c.channel];
-      if (!o.value("eligible", false)) continue;
-      ++eligible;
-      if (o["amount"] != "0.00") ++paid;
-      if (o.contains("cap") && o.contains("used_before") && o["used_before"] == o["cap"]) ++spent;
-      else if (o.contains("note") && o["note"].get<std::string>().rfind("cut to the cap", 0) == 0) ++cut;
-    }
-    h += "<tr>" + td(c.channel) + td(std::to_string(eligible), true) + td(std::to_string(paid), true) +
-         td(std::to_string(cut), true) + td(std::to_string(spent), true) + "</tr>\n";
+    auto it = d.cap_usage.find(c.channel);
+    CapUsage u = it == d.cap_usage.end() ? CapUsage{} : it->second;
+    h += "<tr>" + td(c.channel) + td(std::to_string(u.eligible), true) + td(std::to_string(u.paid), true) +
+         td(std::to_string(u.cut), true) + td(std::to_string(u.spent), true) + "</tr>\n";
   }
-  h += "</table>\n<p class=muted>Identity numbers are masked. Files of this batch: payments-*.csv and .xml, results.jsonl, rejections.csv, summary.json.</p>\n</body></html>\n";
+  h += "</table>\n<p class=muted>Identity numbers are masked. Files of this batch: payments-*.csv and .xml, "
+       "results.jsonl, rejections.csv, summary.json.</p>\n</body></html>\n";
   return h;
 }
 

@@ -1,5 +1,8 @@
 #pragma once
-// report.html: what a civil-affairs officer reads in the morning.
+// report.html: what a civil-affairs officer reads in the morning. Built
+// from figures gathered while the batch's files stream out, so its size and
+// the memory it needs do not grow with the batch.
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -8,15 +11,25 @@
 
 namespace relief {
 
-struct BatchData {
-  BatchRecord batch;
-  std::vector<BatchChannelRow> channels;
-  std::vector<ResultRow> results;
-  std::vector<RejectionRecord> rejections;
-  std::map<std::string, std::vector<PaymentRow>> payments;  // per channel
-  std::int64_t feeds_accepted = 0, feeds_refused = 0;
+struct CapUsage {
+  std::int64_t eligible = 0, paid = 0, cut = 0, spent = 0;
 };
 
-std::string render_report_html(const BatchData& d);
+struct ReportFigures {
+  BatchRecord batch;
+  std::vector<BatchChannelRow> channels;
+  std::vector<RejectionRecord> rejections;
+  std::int64_t feeds_accepted = 0, feeds_refused = 0, claims_adjudicated = 0;
+  // hospital code -> (name, channel -> total fen)
+  std::map<std::string, std::pair<std::string, std::map<std::string, std::int64_t>>> by_hospital;
+  std::vector<PaymentRow> largest;           // the largest payments, descending
+  std::map<std::string, CapUsage> cap_usage; // per channel
+
+  static constexpr std::size_t kLargestShown = 20;
+  void note_payment(const PaymentRow& p);
+  void note_trace(const std::string& channel, bool eligible, bool paid, bool cut, bool spent);
+};
+
+std::string render_report_html(const ReportFigures& d);
 
 }  // namespace relief

@@ -25,6 +25,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
+constexpr std::size_t kClaimChunkRows = 10'000;
+
 std::string today() { return now_iso8601().substr(0, 10); }
 
 void ingest_inbox(Db& db, const std::string& inbox, const RunOptions& opt, RunResult& res, std::ostream& out) {
@@ -34,12 +36,15 @@ void ingest_inbox(Db& db, const std::string& inbox, const RunOptions& opt, RunRe
     if (e.is_regular_file() && e.path().extension() == ".xml") files.push_back(e.path().string());
   std::sort(files.begin(), files.end());
   if (files.size() > limits::feeds_per_ingest_max) files.resize(limits::feeds_per_ingest_max);
-  IngestOptions io{opt.feed_bytes_max, /*skip_unreported_refusal_of_same_source=*/true};
+  IngestOptions io;
+  io.feed_bytes_max = opt.feed_bytes_max;
+  io.skip_unreported_refusal_of_same_source = true;
   for (const auto& f : files) {
     FeedVerdict v = ingest_feed(db, FeedSource{f, nullptr}, io);
     bool refused = v.outcome == FeedOutcome::refused || (v.outcome == FeedOutcome::same_bytes && !v.code.empty());
     fault_point("inbox.before_move");
     std::string dest = move_into(f, (fs::path(inbox) / (refused ? "refused" : "done")).string());
+    fault_point("inbox.after_move");
     res.any_feed_refused = res.any_feed_refused || refused;
     out << fmt::format("inbox: {} -> {} ({}{})\n", f, dest, refused ? "refused " : outcome_name(v.outcome),
                        refused ? v.code : "");
@@ -98,68 +103,80 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
   std::string batch_date = opt.date.value_or(today());
 
   std::map<std::string, Hospital> hospitals = load_hospitals(db);
-  std::vector<PaymentRow> payments;
-  std::vector<ResultRow> results;
   std::vector<BatchChannelRow> totals;
   std::string batch_id;
+  std::int64_t claims_total = 0;
   {
     Db::Tx tx(db);
     std::int64_t seq = 0;
     batch_id = next_batch_id(db, batch_date, seq);
     if (seq > limits::batches_per_day_max) throw InvariantError("more than 99 batches on " + batch_date);
     claim_queue_for_batch(db, batch_id);
-    std::vector<Claim> claims = claims_of_batch(db, batch_id);
-    if (static_cast<std::int64_t>(claims.size()) > limits::claims_per_batch_max)
-      throw InvariantError("more claims than one batch may hold");
+    claims_total = count_batch_claims(db, batch_id);
+    if (claims_total > limits::claims_per_batch_max) throw InvariantError("more claims than one batch may hold");
+    BatchRecord b;
+    b.batch_id = batch_id;
+    b.batch_date = batch_date;
+    b.seq = seq;
+    b.created_at = now_iso8601();
+    b.claims = claims_total;
+    b.rejections = count_batch_rejections(db, batch_id);
+    b.feeds = count_batch_feeds(db, batch_id, false) + count_batch_feeds(db, batch_id, true);
+    insert_batch(db, b);
     std::map<std::string, Person> persons = load_persons_for_batch(db, batch_id);
     Ledger ledger;
     load_ledger_for_batch(db, batch_id, ledger);
 
     std::map<std::string, std::int64_t> paid_per_channel, count_per_channel;
-    Progress progress(opt.progress, static_cast<std::int64_t>(claims.size()), err);
-    results.reserve(claims.size());
+    Progress progress(opt.progress, claims_total, err);
+    ResultWriter writer(db);
+    ClaimCursor cursor(db, batch_id, kClaimChunkRows);
+    std::vector<Claim> chunk;
     std::int64_t position = 0;
-    for (const auto& c : claims) {
-      ++position;
-      auto hit = hospitals.find(c.hospital_code);
-      if (hit == hospitals.end()) throw InvariantError("claim of unknown hospital " + c.hospital_code);
-      Person absent;
-      absent.id_number = c.patient_id;
-      auto pit = persons.find(c.patient_id);
-      const Person& person = pit == persons.end() ? absent : pit->second;
-      ClaimResult r = adjudicate(channels, c, person, hit->second, persons, ledger);
-      ResultRow row;
-      row.position = position;
-      row.hospital_code = c.hospital_code;
-      row.claim_id = c.claim_id;
-      row.feed_id = c.feed_id;
-      row.patient_id = c.patient_id;
-      row.discharge_date = c.discharge_date.iso();
-      row.burden_fen = r.burden_fen;
-      row.total_paid_fen = r.total_paid_fen;
-      row.trace = trace_json(r).dump();
-      results.push_back(std::move(row));
-      for (const auto& o : r.channels) {
-        if (o.amount_fen <= 0) continue;
-        PaymentRow p;
-        p.batch_id = batch_id;
-        p.channel = o.channel;
-        p.position = ++count_per_channel[o.channel];
-        p.end_to_end_id = end_to_end_id(batch_id, o.channel, p.position);
-        p.result_position = position;
-        p.hospital_code = c.hospital_code;
-        p.hospital_name = hit->second.name;
-        p.account = hit->second.account;
-        p.bank_code = hit->second.bank_code;
-        p.claim_id = c.claim_id;
-        p.patient_id = c.patient_id;
-        p.discharge_date = c.discharge_date.iso();
-        p.amount_fen = o.amount_fen;
-        paid_per_channel[o.channel] = add_fen(paid_per_channel[o.channel], o.amount_fen);
-        payments.push_back(std::move(p));
+    while (cursor.next(chunk)) {
+      for (const auto& c : chunk) {
+        ++position;
+        auto hit = hospitals.find(c.hospital_code);
+        if (hit == hospitals.end()) throw InvariantError("claim of unknown hospital " + c.hospital_code);
+        Person absent;
+        absent.id_number = c.patient_id;
+        auto pit = persons.find(c.patient_id);
+        const Person& person = pit == persons.end() ? absent : pit->second;
+        ClaimResult r = adjudicate(channels, c, person, hit->second, persons, ledger);
+        ResultRow row;
+        row.position = position;
+        row.hospital_code = c.hospital_code;
+        row.claim_id = c.claim_id;
+        row.feed_id = c.feed_id;
+        row.patient_id = c.patient_id;
+        row.discharge_date = c.discharge_date.iso();
+        row.burden_fen = r.burden_fen;
+        row.total_paid_fen = r.total_paid_fen;
+        row.trace = trace_json(r).dump();
+        writer.add_result(batch_id, row);
+        for (const auto& o : r.channels) {
+          if (o.amount_fen <= 0) continue;
+          PaymentRow p;
+          p.batch_id = batch_id;
+          p.channel = o.channel;
+          p.position = ++count_per_channel[o.channel];
+          p.end_to_end_id = end_to_end_id(batch_id, o.channel, p.position);
+          p.result_position = position;
+          p.hospital_code = c.hospital_code;
+          p.hospital_name = hit->second.name;
+          p.account = hit->second.account;
+          p.bank_code = hit->second.bank_code;
+          p.claim_id = c.claim_id;
+          p.patient_id = c.patient_id;
+          p.discharge_date = row.discharge_date;
+          p.amount_fen = o.amount_fen;
+          paid_per_channel[o.channel] = add_fen(paid_per_channel[o.channel], o.amount_fen);
+          writer.add_payment(p);
+        }
+        progress.tick(position);
       }
-      progress.tick(position);
     }
+    if (position != claims_total) throw InvariantError("the claim cursor returned a different number of claims");
 
     // Pair check: claim payments == ledger increase, per channel; used <= cap.
     std::map<std::string, std::int64_t> increase;
@@ -185,19 +202,9 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
       totals.push_back(row);
     }
 
-    BatchRecord b;
-    b.batch_id = batch_id;
-    b.batch_date = batch_date;
-    b.seq = seq;
-    b.created_at = now_iso8601();
-    b.claims = static_cast<std::int64_t>(claims.size());
-    b.rejections = static_cast<std::int64_t>(load_batch_rejections(db, batch_id).size());
-    b.feeds = count_batch_feeds(db, batch_id, false) + count_batch_feeds(db, batch_id, true);
-    insert_batch(db, b);
-    insert_results(db, batch_id, results);
-    insert_payments(db, payments);
     insert_batch_channels(db, batch_id, totals);
     write_ledger(db, ledger);
+    fault_point("run.after_ledger");
     fault_point("run.before_commit");
     tx.commit();
   }
@@ -205,8 +212,8 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
   publish_batch(db, batch_id, opt.out_dir);
 
   res.batch_id = batch_id;
-  res.claims = static_cast<std::int64_t>(results.size());
-  res.rejections = static_cast<std::int64_t>(load_batch_rejections(db, batch_id).size());
+  res.claims = claims_total;
+  res.rejections = count_batch_rejections(db, batch_id);
   for (const auto& t : totals) {
     res.payments += t.payments;
     res.total_paid_fen = add_fen(res.total_paid_fen, t.total_fen);

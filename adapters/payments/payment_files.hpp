@@ -17,7 +17,14 @@ struct Pain001Header {
   std::string channel;
   FundingSource fund;
 };
+// Streaming pieces: the head needs the count and sum up front (from the
+// batch record); the caller checks the rows add up to them.
+std::string pain001_begin(const Pain001Header& h, std::int64_t tx_count, std::int64_t ctrl_sum_fen);
+std::string pain001_transaction(const Pain001Header& h, const PaymentRow& r);
+std::string pain001_end();
 std::string pain001_xml(const Pain001Header& h, const std::vector<PaymentRow>& rows);
+std::string payments_csv_header();
+std::string payments_csv_row(const PaymentRow& r);
 
 // EndToEndId: <batch id>-<channel code>-<8-digit position>, at most 35 characters.
 std::string end_to_end_id(const std::string& batch_id, const std::string& channel, std::int64_t position);

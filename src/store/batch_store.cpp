@@ -40,44 +40,223 @@ void claim_queue_for_batch(Db& db, const std::string& batch_id) {
   db.session() << "UPDATE feeds SET batch_id = ? WHERE batch_id IS NULL AND verdict <> 'pending'", use(b), now;
 }
 
-std::vector<Claim> claims_of_batch(Db& db, const std::string& batch_id) {
-  std::vector<Claim> out;
+std::int64_t count_batch_claims(Db& db, const std::string& batch_id) {
+  Poco::Int64 n = 0;
   std::string b = batch_id;
-  Statement st(db.session());
+  db.session() << "SELECT count(*) FROM claims WHERE batch_id = ?", use(b), into(n), now;
+  return n;
+}
+
+std::int64_t count_batch_rejections(Db& db, const std::string& batch_id) {
+  Poco::Int64 n = 0;
+  std::string b = batch_id;
+  db.session() << "SELECT count(*) FROM rejections WHERE batch_id = ?", use(b), into(n), now;
+  return n;
+}
+
+struct ClaimCursor::Impl {
+  explicit Impl(Db& db) : st(db.session()) {}
+  std::string batch;
+  Statement st;
+  std::vector<std::string> hospital, claim, feed, patient, name, birth, sex, vtype, adm, dis, diag, approval;
+  std::vector<Poco::Int64> feed_seq, position, accident, total, insurance, in_scope, out_scope;
+};
+
+ClaimCursor::ClaimCursor(Db& db, const std::string& batch_id, std::size_t chunk_rows) : impl_(new Impl(db)) {
+  auto& i = *impl_;
+  i.batch = batch_id;
   // Byte-wise order (SQLite's BINARY collation; PostgreSQL needs COLLATE "C").
-  st << "SELECT c.hospital_code, c.claim_id, f.feed_id, c.feed_seq, c.position, c.patient_id, c.patient_name,"
-        " c.birth_date, c.sex, c.visit_type, c.admission_date, c.discharge_date, c.diagnoses, c.accident,"
-        " c.total_fen, c.insurance_fen, c.in_scope_fen, c.out_of_scope_fen, c.special_approval"
-        " FROM claims c JOIN feeds f ON f.seq = c.feed_seq WHERE c.batch_id = ?"
-        " ORDER BY c.discharge_date, c.admission_date, c.hospital_code, c.claim_id",
-      use(b);
-  st.execute();
-  Poco::Data::RecordSet rs(st);
-  out.reserve(rs.rowCount());
-  for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+  i.st << "SELECT c.hospital_code, c.claim_id, f.feed_id, c.feed_seq, c.position, c.patient_id, c.patient_name,"
+          " c.birth_date, c.sex, c.visit_type, c.admission_date, c.discharge_date, c.diagnoses, c.accident,"
+          " c.total_fen, c.insurance_fen, c.in_scope_fen, c.out_of_scope_fen, c.special_approval"
+          " FROM claims c JOIN feeds f ON f.seq = c.feed_seq WHERE c.batch_id = ?"
+          " ORDER BY c.discharge_date, c.admission_date, c.hospital_code, c.claim_id",
+      use(i.batch), into(i.hospital), into(i.claim), into(i.feed), into(i.feed_seq), into(i.position), into(i.patient),
+      into(i.name), into(i.birth), into(i.sex), into(i.vtype), into(i.adm), into(i.dis), into(i.diag), into(i.accident),
+      into(i.total), into(i.insurance), into(i.in_scope), into(i.out_scope), into(i.approval),
+      limit(static_cast<Poco::UInt32>(chunk_rows));
+}
+ClaimCursor::~ClaimCursor() = default;
+
+bool ClaimCursor::next(std::vector<Claim>& out) {
+  auto& i = *impl_;
+  out.clear();
+  if (i.st.done()) return false;
+  for (auto* v : {&i.hospital, &i.claim, &i.feed, &i.patient, &i.name, &i.birth, &i.sex, &i.vtype, &i.adm, &i.dis,
+                  &i.diag, &i.approval})
+    v->clear();
+  for (auto* v : {&i.feed_seq, &i.position, &i.accident, &i.total, &i.insurance, &i.in_scope, &i.out_scope}) v->clear();
+  i.st.execute();
+  out.reserve(i.hospital.size());
+  for (std::size_t k = 0; k < i.hospital.size(); ++k) {
     Claim c;
-    c.hospital_code = rs[0].convert<std::string>();
-    c.claim_id = rs[1].convert<std::string>();
-    c.feed_id = rs[2].convert<std::string>();
-    c.feed_seq = rs[3].convert<Poco::Int64>();
-    c.position = rs[4].convert<Poco::Int64>();
-    c.patient_id = rs[5].convert<std::string>();
-    c.patient_name = rs[6].convert<std::string>();
-    c.birth_date = parse_date(rs[7].convert<std::string>()).value();
-    c.sex = rs[8].convert<std::string>()[0];
-    c.visit_type = rs[9].convert<std::string>();
-    c.admission_date = parse_date(rs[10].convert<std::string>()).value();
-    c.discharge_date = parse_date(rs[11].convert<std::string>()).value();
-    c.diagnoses = decode_diagnoses(rs[12].convert<std::string>());
-    c.accident = rs[13].convert<int>() != 0;
-    c.total_fen = rs[14].convert<Poco::Int64>();
-    c.insurance_paid_fen = rs[15].convert<Poco::Int64>();
-    c.in_scope_fen = rs[16].convert<Poco::Int64>();
-    c.out_of_scope_fen = rs[17].convert<Poco::Int64>();
-    c.special_approval = rs[18].convert<std::string>();
+    c.hospital_code = std::move(i.hospital[k]);
+    c.claim_id = std::move(i.claim[k]);
+    c.feed_id = std::move(i.feed[k]);
+    c.feed_seq = i.feed_seq[k];
+    c.position = i.position[k];
+    c.patient_id = std::move(i.patient[k]);
+    c.patient_name = std::move(i.name[k]);
+    c.birth_date = parse_date(i.birth[k]).value();
+    c.sex = i.sex[k].empty() ? 'M' : i.sex[k][0];
+    c.visit_type = std::move(i.vtype[k]);
+    c.admission_date = parse_date(i.adm[k]).value();
+    c.discharge_date = parse_date(i.dis[k]).value();
+    c.diagnoses = decode_diagnoses(i.diag[k]);
+    c.accident = i.accident[k] != 0;
+    c.total_fen = i.total[k];
+    c.insurance_paid_fen = i.insurance[k];
+    c.in_scope_fen = i.in_scope[k];
+    c.out_of_scope_fen = i.out_scope[k];
+    c.special_approval = std::move(i.approval[k]);
     out.push_back(std::move(c));
   }
-  return out;
+  return !out.empty();
+}
+
+struct ResultWriter::Impl {
+  explicit Impl(Db& db) : result(db.session()), payment(db.session()) {}
+  Statement result, payment;
+  std::string b, h, c, f, p, d, t;
+  Poco::Int64 pos = 0, burden = 0, paid = 0;
+  std::string e, pb, ch, ph, hn, acc, bank, pc, pp, pd;
+  Poco::Int64 ppos = 0, rpos = 0, amount = 0;
+};
+
+ResultWriter::ResultWriter(Db& db) : impl_(new Impl(db)) {
+  auto& i = *impl_;
+  i.result << "INSERT INTO results (batch_id, position, hospital_code, claim_id, feed_id, patient_id, discharge_date,"
+              " burden_fen, total_paid_fen, trace) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      use(i.b), use(i.pos), use(i.h), use(i.c), use(i.f), use(i.p), use(i.d), use(i.burden), use(i.paid), use(i.t);
+  i.payment << "INSERT INTO payments (end_to_end_id, batch_id, channel, position, result_position, hospital_code,"
+               " hospital_name, account, bank_code, claim_id, patient_id, discharge_date, amount_fen)"
+               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      use(i.e), use(i.pb), use(i.ch), use(i.ppos), use(i.rpos), use(i.ph), use(i.hn), use(i.acc), use(i.bank),
+      use(i.pc), use(i.pp), use(i.pd), use(i.amount);
+}
+ResultWriter::~ResultWriter() = default;
+
+void ResultWriter::add_result(const std::string& batch_id, const ResultRow& r) {
+  auto& i = *impl_;
+  i.b = batch_id;
+  i.pos = r.position;
+  i.h = r.hospital_code;
+  i.c = r.claim_id;
+  i.f = r.feed_id;
+  i.p = r.patient_id;
+  i.d = r.discharge_date;
+  i.burden = r.burden_fen;
+  i.paid = r.total_paid_fen;
+  i.t = r.trace;
+  i.result.execute();
+}
+
+void ResultWriter::add_payment(const PaymentRow& r) {
+  auto& i = *impl_;
+  i.e = r.end_to_end_id;
+  i.pb = r.batch_id;
+  i.ch = r.channel;
+  i.ppos = r.position;
+  i.rpos = r.result_position;
+  i.ph = r.hospital_code;
+  i.hn = r.hospital_name;
+  i.acc = r.account;
+  i.bank = r.bank_code;
+  i.pc = r.claim_id;
+  i.pp = r.patient_id;
+  i.pd = r.discharge_date;
+  i.amount = r.amount_fen;
+  i.payment.execute();
+}
+
+struct ResultCursor::Impl {
+  explicit Impl(Db& db) : st(db.session()) {}
+  std::string batch;
+  Statement st;
+  std::vector<Poco::Int64> position, burden, paid;
+  std::vector<std::string> hospital, claim, feed, patient, discharge, trace;
+};
+
+ResultCursor::ResultCursor(Db& db, const std::string& batch_id, std::size_t chunk_rows) : impl_(new Impl(db)) {
+  auto& i = *impl_;
+  i.batch = batch_id;
+  i.st << "SELECT position, hospital_code, claim_id, feed_id, patient_id, discharge_date, burden_fen, total_paid_fen,"
+          " trace FROM results WHERE batch_id = ? ORDER BY position",
+      use(i.batch), into(i.position), into(i.hospital), into(i.claim), into(i.feed), into(i.patient), into(i.discharge),
+      into(i.burden), into(i.paid), into(i.trace), limit(static_cast<Poco::UInt32>(chunk_rows));
+}
+ResultCursor::~ResultCursor() = default;
+
+bool ResultCursor::next(std::vector<ResultRow>& out) {
+  auto& i = *impl_;
+  out.clear();
+  if (i.st.done()) return false;
+  for (auto* v : {&i.position, &i.burden, &i.paid}) v->clear();
+  for (auto* v : {&i.hospital, &i.claim, &i.feed, &i.patient, &i.discharge, &i.trace}) v->clear();
+  i.st.execute();
+  for (std::size_t k = 0; k < i.position.size(); ++k) {
+    ResultRow r;
+    r.position = i.position[k];
+    r.hospital_code = std::move(i.hospital[k]);
+    r.claim_id = std::move(i.claim[k]);
+    r.feed_id = std::move(i.feed[k]);
+    r.patient_id = std::move(i.patient[k]);
+    r.discharge_date = std::move(i.discharge[k]);
+    r.burden_fen = i.burden[k];
+    r.total_paid_fen = i.paid[k];
+    r.trace = std::move(i.trace[k]);
+    out.push_back(std::move(r));
+  }
+  return !out.empty();
+}
+
+struct PaymentCursor::Impl {
+  explicit Impl(Db& db) : st(db.session()) {}
+  std::string batch, channel;
+  Statement st;
+  std::vector<std::string> e2e, hospital, hname, account, bank, claim, patient, discharge;
+  std::vector<Poco::Int64> position, rpos, amount;
+};
+
+PaymentCursor::PaymentCursor(Db& db, const std::string& batch_id, const std::string& channel, std::size_t chunk_rows)
+    : impl_(new Impl(db)) {
+  auto& i = *impl_;
+  i.batch = batch_id;
+  i.channel = channel;
+  i.st << "SELECT end_to_end_id, position, result_position, hospital_code, hospital_name, account, bank_code,"
+          " claim_id, patient_id, discharge_date, amount_fen FROM payments WHERE batch_id = ? AND channel = ?"
+          " ORDER BY position",
+      use(i.batch), use(i.channel), into(i.e2e), into(i.position), into(i.rpos), into(i.hospital), into(i.hname),
+      into(i.account), into(i.bank), into(i.claim), into(i.patient), into(i.discharge), into(i.amount),
+      limit(static_cast<Poco::UInt32>(chunk_rows));
+}
+PaymentCursor::~PaymentCursor() = default;
+
+bool PaymentCursor::next(std::vector<PaymentRow>& out) {
+  auto& i = *impl_;
+  out.clear();
+  if (i.st.done()) return false;
+  for (auto* v : {&i.e2e, &i.hospital, &i.hname, &i.account, &i.bank, &i.claim, &i.patient, &i.discharge}) v->clear();
+  for (auto* v : {&i.position, &i.rpos, &i.amount}) v->clear();
+  i.st.execute();
+  for (std::size_t k = 0; k < i.e2e.size(); ++k) {
+    PaymentRow p;
+    p.batch_id = i.batch;
+    p.channel = i.channel;
+    p.end_to_end_id = std::move(i.e2e[k]);
+    p.position = i.position[k];
+    p.result_position = i.rpos[k];
+    p.hospital_code = std::move(i.hospital[k]);
+    p.hospital_name = std::move(i.hname[k]);
+    p.account = std::move(i.account[k]);
+    p.bank_code = std::move(i.bank[k]);
+    p.claim_id = std::move(i.claim[k]);
+    p.patient_id = std::move(i.patient[k]);
+    p.discharge_date = std::move(i.discharge[k]);
+    p.amount_fen = i.amount[k];
+    out.push_back(std::move(p));
+  }
+  return !out.empty();
 }
 
 void load_ledger_for_batch(Db& db, const std::string& batch_id, Ledger& ledger) {
@@ -97,54 +276,6 @@ void insert_batch(Db& db, const BatchRecord& b) {
   db.session() << "INSERT INTO batches (batch_id, batch_date, seq, created_at, feeds, claims, rejections, published)"
                   " VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
       use(id), use(date), use(seq), use(at), use(feeds), use(claims), use(rej), now;
-}
-
-void insert_results(Db& db, const std::string& batch_id, const std::vector<ResultRow>& rows) {
-  std::string b = batch_id, h, c, f, p, d, t;
-  Poco::Int64 pos = 0, burden = 0, paid = 0;
-  Statement st(db.session());
-  st << "INSERT INTO results (batch_id, position, hospital_code, claim_id, feed_id, patient_id, discharge_date,"
-        " burden_fen, total_paid_fen, trace) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      use(b), use(pos), use(h), use(c), use(f), use(p), use(d), use(burden), use(paid), use(t);
-  for (const auto& r : rows) {
-    pos = r.position;
-    h = r.hospital_code;
-    c = r.claim_id;
-    f = r.feed_id;
-    p = r.patient_id;
-    d = r.discharge_date;
-    burden = r.burden_fen;
-    paid = r.total_paid_fen;
-    t = r.trace;
-    st.execute();
-  }
-}
-
-void insert_payments(Db& db, const std::vector<PaymentRow>& rows) {
-  std::string e, b, ch, h, hn, acc, bank, c, p, d;
-  Poco::Int64 pos = 0, rpos = 0, amount = 0;
-  Statement st(db.session());
-  st << "INSERT INTO payments (end_to_end_id, batch_id, channel, position, result_position, hospital_code,"
-        " hospital_name, account, bank_code, claim_id, patient_id, discharge_date, amount_fen)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      use(e), use(b), use(ch), use(pos), use(rpos), use(h), use(hn), use(acc), use(bank), use(c), use(p), use(d),
-      use(amount);
-  for (const auto& r : rows) {
-    e = r.end_to_end_id;
-    b = r.batch_id;
-    ch = r.channel;
-    pos = r.position;
-    rpos = r.result_position;
-    h = r.hospital_code;
-    hn = r.hospital_name;
-    acc = r.account;
-    bank = r.bank_code;
-    c = r.claim_id;
-    p = r.patient_id;
-    d = r.discharge_date;
-    amount = r.amount_fen;
-    st.execute();
-  }
 }
 
 void insert_batch_channels(Db& db, const std::string& batch_id, const std::vector<BatchChannelRow>& rows) {
@@ -216,58 +347,16 @@ std::optional<BatchRecord> load_batch(Db& db, const std::string& batch_id) {
 std::vector<BatchRecord> load_batches(Db& db) { return batches_where(db, "", ""); }
 
 std::vector<ResultRow> load_results(Db& db, const std::string& batch_id) {
-  std::vector<ResultRow> out;
-  std::string b = batch_id;
-  Statement st(db.session());
-  st << "SELECT position, hospital_code, claim_id, feed_id, patient_id, discharge_date, burden_fen, total_paid_fen,"
-        " trace FROM results WHERE batch_id = ? ORDER BY position",
-      use(b);
-  st.execute();
-  Poco::Data::RecordSet rs(st);
-  out.reserve(rs.rowCount());
-  for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
-    ResultRow r;
-    r.position = rs[0].convert<Poco::Int64>();
-    r.hospital_code = rs[1].convert<std::string>();
-    r.claim_id = rs[2].convert<std::string>();
-    r.feed_id = rs[3].convert<std::string>();
-    r.patient_id = rs[4].convert<std::string>();
-    r.discharge_date = rs[5].convert<std::string>();
-    r.burden_fen = rs[6].convert<Poco::Int64>();
-    r.total_paid_fen = rs[7].convert<Poco::Int64>();
-    r.trace = rs[8].convert<std::string>();
-    out.push_back(std::move(r));
-  }
+  std::vector<ResultRow> out, chunk;
+  ResultCursor cur(db, batch_id, 10000);
+  while (cur.next(chunk)) out.insert(out.end(), std::make_move_iterator(chunk.begin()), std::make_move_iterator(chunk.end()));
   return out;
 }
 
 std::vector<PaymentRow> load_payments(Db& db, const std::string& batch_id, const std::string& channel) {
-  std::vector<PaymentRow> out;
-  std::string b = batch_id, ch = channel;
-  Statement st(db.session());
-  st << "SELECT end_to_end_id, position, result_position, hospital_code, hospital_name, account, bank_code,"
-        " claim_id, patient_id, discharge_date, amount_fen FROM payments WHERE batch_id = ? AND channel = ?"
-        " ORDER BY position",
-      use(b), use(ch);
-  st.execute();
-  Poco::Data::RecordSet rs(st);
-  for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
-    PaymentRow p;
-    p.batch_id = batch_id;
-    p.channel = channel;
-    p.end_to_end_id = rs[0].convert<std::string>();
-    p.position = rs[1].convert<Poco::Int64>();
-    p.result_position = rs[2].convert<Poco::Int64>();
-    p.hospital_code = rs[3].convert<std::string>();
-    p.hospital_name = rs[4].convert<std::string>();
-    p.account = rs[5].convert<std::string>();
-    p.bank_code = rs[6].convert<std::string>();
-    p.claim_id = rs[7].convert<std::string>();
-    p.patient_id = rs[8].convert<std::string>();
-    p.discharge_date = rs[9].convert<std::string>();
-    p.amount_fen = rs[10].convert<Poco::Int64>();
-    out.push_back(std::move(p));
-  }
+  std::vector<PaymentRow> out, chunk;
+  PaymentCursor cur(db, batch_id, channel, 10000);
+  while (cur.next(chunk)) out.insert(out.end(), std::make_move_iterator(chunk.begin()), std::make_move_iterator(chunk.end()));
   return out;
 }
 
@@ -332,14 +421,24 @@ std::int64_t count_batch_feeds(Db& db, const std::string& batch_id, bool refused
 std::optional<std::pair<std::string, ResultRow>> find_result(Db& db, const std::string& hospital_code,
                                                              const std::string& claim_id) {
   std::string h = hospital_code, c = claim_id;
-  std::vector<std::string> batch;
-  std::vector<Poco::Int64> pos;
-  db.session() << "SELECT batch_id, position FROM results WHERE hospital_code = ? AND claim_id = ?", use(h), use(c),
-      into(batch), into(pos), now;
+  std::vector<std::string> batch, feed, patient, discharge, trace;
+  std::vector<Poco::Int64> pos, burden, paid;
+  db.session() << "SELECT batch_id, position, feed_id, patient_id, discharge_date, burden_fen, total_paid_fen, trace"
+                  " FROM results WHERE hospital_code = ? AND claim_id = ?",
+      use(h), use(c), into(batch), into(pos), into(feed), into(patient), into(discharge), into(burden), into(paid),
+      into(trace), now;
   if (batch.empty()) return std::nullopt;
-  for (auto& r : load_results(db, batch[0]))
-    if (r.position == pos[0]) return std::make_pair(batch[0], r);
-  return std::nullopt;
+  ResultRow r;
+  r.position = pos[0];
+  r.hospital_code = hospital_code;
+  r.claim_id = claim_id;
+  r.feed_id = feed[0];
+  r.patient_id = patient[0];
+  r.discharge_date = discharge[0];
+  r.burden_fen = burden[0];
+  r.total_paid_fen = paid[0];
+  r.trace = trace[0];
+  return std::make_pair(batch[0], r);
 }
 
 }  // namespace relief

@@ -2,6 +2,7 @@
 // Batches, results, payments and the ledger in the database (the run's side).
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,18 +50,67 @@ std::string next_batch_id(Db& db, const std::string& batch_date, std::int64_t& s
 // rejection and unreported feed with the batch id (the first write, which
 // also takes SQLite's write lock so nothing slips in between).
 void claim_queue_for_batch(Db& db, const std::string& batch_id);
-std::vector<Claim> claims_of_batch(Db& db, const std::string& batch_id);  // processing order
+std::int64_t count_batch_claims(Db& db, const std::string& batch_id);
+std::int64_t count_batch_rejections(Db& db, const std::string& batch_id);
+
+// Streams the claims of a batch in processing order, `chunk_rows` at a time
+// (memory does not grow with the batch).
+class ClaimCursor {
+ public:
+  ClaimCursor(Db& db, const std::string& batch_id, std::size_t chunk_rows);
+  ~ClaimCursor();
+  bool next(std::vector<Claim>& out);  // false when done
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Prepared inserts for a batch's results and payments, inside its transaction.
+class ResultWriter {
+ public:
+  explicit ResultWriter(Db& db);
+  ~ResultWriter();
+  void add_result(const std::string& batch_id, const ResultRow& r);
+  void add_payment(const PaymentRow& p);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Streams results / payments / rejections of a batch for the file writers.
+class ResultCursor {
+ public:
+  ResultCursor(Db& db, const std::string& batch_id, std::size_t chunk_rows);
+  ~ResultCursor();
+  bool next(std::vector<ResultRow>& out);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+class PaymentCursor {
+ public:
+  PaymentCursor(Db& db, const std::string& batch_id, const std::string& channel, std::size_t chunk_rows);
+  ~PaymentCursor();
+  bool next(std::vector<PaymentRow>& out);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 void load_ledger_for_batch(Db& db, const std::string& batch_id, Ledger& ledger);
 
 void insert_batch(Db& db, const BatchRecord& b);
-void insert_results(Db& db, const std::string& batch_id, const std::vector<ResultRow>& rows);
-void insert_payments(Db& db, const std::vector<PaymentRow>& rows);
 void insert_batch_channels(Db& db, const std::string& batch_id, const std::vector<BatchChannelRow>& rows);
 void write_ledger(Db& db, const Ledger& ledger);
 void mark_published(Db& db, const std::string& batch_id);
 
 std::optional<BatchRecord> load_batch(Db& db, const std::string& batch_id);
 std::vector<BatchRecord> load_batches(Db& db);
+// Whole-batch loaders, for tests and small tools (the batch itself streams).
 std::vector<ResultRow> load_results(Db& db, const std::string& batch_id);
 std::vector<PaymentRow> load_payments(Db& db, const std::string& batch_id, const std::string& channel);
 std::vector<BatchChannelRow> load_batch_channels(Db& db, const std::string& batch_id);

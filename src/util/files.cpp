@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "src/util/fault.hpp"
+
 namespace relief {
 
 namespace fs = std::filesystem;
@@ -25,6 +27,55 @@ void fsync_directory(const std::string& dir) {
   int rc = ::fsync(fd);
   ::close(fd);
   if (rc != 0) throw IoError(err("cannot sync folder", dir));
+}
+
+namespace {
+constexpr std::size_t kSinkBufferBytes = 1 << 20;
+void write_all(int fd, const char* data, std::size_t size, const std::string& path) {
+  std::size_t done = 0;
+  while (done < size) {
+    ssize_t n = ::write(fd, data + done, size - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw IoError(err("cannot write", path));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+}
+}  // namespace
+
+FileSink::FileSink(std::string path) : path_(std::move(path)), tmp_(path_ + ".tmp") {
+  fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw IoError(err("cannot create", tmp_));
+  buffer_.reserve(kSinkBufferBytes);
+}
+
+FileSink::~FileSink() {
+  if (fd_ >= 0) {
+    ::close(fd_);
+    ::unlink(tmp_.c_str());
+  }
+}
+
+void FileSink::flush() {
+  write_all(fd_, buffer_.data(), buffer_.size(), tmp_);
+  buffer_.clear();
+}
+
+void FileSink::write(std::string_view bytes) {
+  if (buffer_.size() + bytes.size() > kSinkBufferBytes) flush();
+  if (bytes.size() > kSinkBufferBytes) write_all(fd_, bytes.data(), bytes.size(), tmp_);
+  else buffer_.append(bytes);
+}
+
+void FileSink::finish() {
+  flush();
+  if (::fsync(fd_) != 0) throw IoError(err("cannot sync", tmp_));
+  ::close(fd_);
+  fd_ = -1;
+  fault_point("file.before_rename");
+  if (::rename(tmp_.c_str(), path_.c_str()) != 0) throw IoError(err("cannot rename to", path_));
+  fault_point("file.after_rename");
 }
 
 void write_file_atomically(const std::string& path, const std::string& bytes) {
@@ -46,7 +97,9 @@ void write_file_atomically(const std::string& path, const std::string& bytes) {
     throw IoError(err("cannot sync", tmp));
   }
   ::close(fd);
+  fault_point("file.before_rename");
   if (::rename(tmp.c_str(), path.c_str()) != 0) throw IoError(err("cannot rename to", path));
+  fault_point("file.after_rename");
 }
 
 void make_directories(const std::string& dir) {

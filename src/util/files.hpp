@@ -4,11 +4,29 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace relief {
 
 struct IoError : std::runtime_error {
   using std::runtime_error::runtime_error;
+};
+
+// Streams a file to PATH.tmp; finish() fsyncs and renames it to PATH. A sink
+// destroyed without finish() removes the temporary file.
+class FileSink {
+ public:
+  explicit FileSink(std::string path);
+  ~FileSink();
+  FileSink(const FileSink&) = delete;
+  FileSink& operator=(const FileSink&) = delete;
+  void write(std::string_view bytes);
+  void finish();
+
+ private:
+  void flush();
+  std::string path_, tmp_, buffer_;
+  int fd_ = -1;
 };
 
 void write_file_atomically(const std::string& path, const std::string& bytes);
