@@ -22,6 +22,14 @@ bool alnum_code(const std::string& s, std::size_t max) {
   return true;
 }
 
+// Header problems stop the file; rows left out by parse_csv (bad quoting,
+// wrong field count) do not hide the other rows' errors: every bad line is listed.
+bool header_usable(const CsvTable& table, const std::vector<std::string>& columns, std::vector<CsvError>& errors) {
+  std::size_t before = errors.size();
+  check_csv_header(table, columns, errors);
+  return !table.header.empty() && errors.size() == before;
+}
+
 struct RowReader {
   const CsvTable& table;
   const CsvRecord& rec;
@@ -53,8 +61,7 @@ std::vector<Hospital> read_hospitals_csv(const std::string& bytes, std::vector<C
   static const std::vector<std::string> kColumns = {"code", "name", "designated", "account", "bank_code", "bank_name"};
   std::vector<Hospital> out;
   CsvTable table = parse_csv(bytes, errors);
-  check_csv_header(table, kColumns, errors);
-  if (!errors.empty()) return out;
+  if (!header_usable(table, kColumns, errors)) return out;
   std::set<std::string> seen;
   for (const auto& rec : table.records) {
     RowReader r{table, rec, errors};
@@ -84,8 +91,7 @@ std::vector<Person> read_registry_csv(const std::string& bytes, std::vector<CsvE
       "works_in_gz", "hardship", "lives_with_parents", "parents"};
   std::vector<Person> out;
   CsvTable table = parse_csv(bytes, errors);
-  check_csv_header(table, kColumns, errors);
-  if (!errors.empty()) return out;
+  if (!header_usable(table, kColumns, errors)) return out;
   std::set<std::string> seen;
   for (const auto& rec : table.records) {
     RowReader r{table, rec, errors};
