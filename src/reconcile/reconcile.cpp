@@ -298,6 +298,7 @@ ReconcileReport reconcile_statement(Db& db, const std::string& channel, const Fe
   if (!parse.ok) return refuse(std::move(r), parse.errors);
 
   Db::Tx tx(db);
+  lock_for_statement_import(db);
   if (auto seen = find_statement(db, channel, parse.sha256_hex)) {
     r.outcome = StatementOutcome::same_bytes;
     r.statement = seen;

@@ -125,11 +125,12 @@ std::string report_text(const ReconcileReport& r, std::size_t rows_max) {
       o += fmt::format("{}: the same statement was imported on {} (statement {}): nothing changed\n", s.source,
                        s.imported_at, s.seq);
     else
-      o += fmt::format("{}: {} {} of account {} imported as statement {}: {} booked lines new, {} seen in an earlier "
-                       "statement, {} not booked (ignored)\n",
-                       s.source, s.format, s.statement_ids.empty() ? std::string("(no id)") : s.statement_ids,
-                       s.accounts.empty() ? std::string("(not given)") : s.accounts, s.seq, s.lines_new,
-                       s.lines_seen_before, s.lines_not_booked);
+      o += fmt::format("{}: {} imported as statement {}: {} booked lines new, {} seen in an earlier statement, {} not "
+                       "booked (ignored)\n",
+                       s.source,
+                       s.format == "csv" ? std::string("CSV statement")
+                                         : s.format + " " + s.statement_ids + " of account " + s.accounts,
+                       s.seq, s.lines_new, s.lines_seen_before, s.lines_not_booked);
   }
   o += fmt::format("{} payments, paid {}:\n", r.channel, period(r.filter));
   for (const char* st : kPaymentStates) {

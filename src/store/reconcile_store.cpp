@@ -42,6 +42,10 @@ std::vector<StatementRecord> read_statements(Statement& st) {
 
 }  // namespace
 
+void lock_for_statement_import(Db& db) {
+  db.session() << "UPDATE statements SET lines = lines WHERE seq < 0", now;
+}
+
 std::optional<StatementRecord> find_statement(Db& db, const std::string& channel, const std::string& sha256) {
   std::string ch = channel, sha = sha256;
   Statement st(db.session());

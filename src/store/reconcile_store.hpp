@@ -64,6 +64,10 @@ struct PaymentStateRecord {
   }
 };
 
+// Inside the import's transaction, before any read: takes SQLite's write
+// lock (a write, even of no row) so two imports at once queue up instead of
+// failing on the read-to-write upgrade, and the seq numbers cannot collide.
+void lock_for_statement_import(Db& db);
 std::optional<StatementRecord> find_statement(Db& db, const std::string& channel, const std::string& sha256);
 std::optional<StatementRecord> load_statement(Db& db, std::int64_t seq);
 std::int64_t next_statement_seq(Db& db);
