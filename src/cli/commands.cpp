@@ -14,13 +14,12 @@
 #include "src/core/limits.hpp"
 #include "src/core/money.hpp"
 #include "src/intake/ingest.hpp"
+#include "src/intake/verdict_json.hpp"
 #include "src/store/batch_store.hpp"
 #include "src/store/registry_store.hpp"
 #include "src/util/files.hpp"
 
 namespace relief::cli {
-
-namespace {
 
 std::int64_t feed_bytes_max(const Args& a) {
   auto v = a.option("feed-bytes-max");
@@ -31,6 +30,8 @@ std::int64_t feed_bytes_max(const Args& a) {
   if (n < 1 || n > limits::feed_bytes_max_ceiling) throw UsageError("--feed-bytes-max out of range");
   return n;
 }
+
+namespace {
 
 void print_csv_errors(const std::string& file, const std::vector<CsvError>& errors, std::ostream& err) {
   std::size_t shown = 0;
@@ -66,23 +67,6 @@ int import_csv(const Args& a, std::ostream& out, std::ostream& err, const char* 
   write(*db, rows);
   out << file << ": imported " << rows.size() << " " << what << " row" << (rows.size() == 1 ? "" : "s") << "\n";
   return kOk;
-}
-
-nlohmann::json verdict_json(const FeedVerdict& v) {
-  nlohmann::json rej = nlohmann::json::array();
-  for (const auto& r : v.rejections)
-    rej.push_back({{"claim_id", r.claim_id}, {"position", r.position}, {"reason", r.reason}, {"detail", r.detail}});
-  nlohmann::json j = {{"source", v.source},
-                      {"outcome", outcome_name(v.outcome)},
-                      {"hospital_code", v.hospital_code},
-                      {"feed_id", v.feed_id},
-                      {"sha256", v.sha256},
-                      {"bytes", v.bytes},
-                      {"claims", {{"total", v.claims_total}, {"accepted", v.claims_accepted}, {"rejected", v.claims_rejected}}},
-                      {"rejections", rej}};
-  if (!v.code.empty()) j["code"] = v.code;
-  if (!v.detail.empty()) j["detail"] = v.detail;
-  return j;
 }
 
 }  // namespace

@@ -81,6 +81,27 @@ void record_refusal(Db& db, FeedVerdict& v, std::int64_t claims_total) {
   v.claims_total = claims_total;
 }
 
+// Thrown from the header callback to stop reading a feed of another hospital.
+struct HospitalMismatch {};
+
+bool other_hospital(const IngestOptions& opt, const std::string& code) {
+  return !opt.expected_hospital.empty() && !code.empty() && code != opt.expected_hospital;
+}
+
+// A HOSPITAL_MISMATCH refusal: nothing is stored, so a hospital cannot file
+// anything under another hospital's code.
+FeedVerdict mismatch(FeedVerdict v, const IngestOptions& opt, const std::string& code) {
+  v.outcome = FeedOutcome::refused;
+  v.stored = false;
+  v.code = kHospitalMismatch;
+  v.detail = "Header/HospitalCode " + code + " is not " + opt.expected_hospital + ", the hospital this upload is for";
+  v.hospital_code = code;
+  v.feed_seq = 0;
+  v.claims_total = v.claims_accepted = v.claims_rejected = 0;
+  v.rejections.clear();
+  return v;
+}
+
 }  // namespace
 
 FeedVerdict ingest_feed(Db& db, const FeedSource& src, const IngestOptions& opt) {
@@ -95,12 +116,17 @@ FeedVerdict ingest_feed(Db& db, const FeedSource& src, const IngestOptions& opt)
     v.detail = g.detail;
     v.hospital_code = g.hospital_code_hint;
     v.feed_id = g.feed_id_hint;
+    if (other_hospital(opt, v.hospital_code)) return mismatch(v, opt, v.hospital_code);
+    if (v.hospital_code.empty()) v.hospital_code = opt.expected_hospital;
     if (opt.skip_unreported_refusal_of_same_source && !v.sha256.empty())
       if (auto f = find_unreported_refusal(db, v.sha256, v.source)) return replay(db, *f, v.source);
     record_refusal(db, v, 0);
     return v;
   }
-  if (auto f = find_feed_by_sha(db, g.sha256_hex, /*accepted_only=*/true)) return replay(db, *f, src.path);
+  if (auto f = find_feed_by_sha(db, g.sha256_hex, /*accepted_only=*/true)) {
+    if (other_hospital(opt, f->hospital_code)) return mismatch(v, opt, f->hospital_code);
+    return replay(db, *f, src.path);
+  }
   if (opt.skip_unreported_refusal_of_same_source)
     if (auto f = find_unreported_refusal(db, v.sha256, v.source)) return replay(db, *f, v.source);
 
@@ -116,6 +142,10 @@ FeedVerdict ingest_feed(Db& db, const FeedSource& src, const IngestOptions& opt)
   FeedCallbacks cb;
   cb.on_header = [&](const RawHeader& h) {
     header_seen = true;
+    if (other_hospital(opt, h.hospital_code)) {
+      v.hospital_code = h.hospital_code;
+      throw HospitalMismatch{};
+    }
     v.hospital_code = h.hospital_code;
     v.feed_id = h.feed_id;
     created = timestamp_date(h.created_at);
@@ -160,13 +190,24 @@ FeedVerdict ingest_feed(Db& db, const FeedSource& src, const IngestOptions& opt)
     }
   };
 
-  FeedParse p = read_feed(src, g.encoding, cb);
+  FeedParse p;
+  try {
+    p = read_feed(src, g.encoding, cb);
+  } catch (const HospitalMismatch&) {
+    tx.reset();  // roll back the pending feed row: nothing of it stays
+    return mismatch(v, opt, v.hospital_code);
+  }
   v.claims_total = p.claim_elements;
   if (!p.ok) {
     v.code = p.code;
     v.detail = p.detail;
     if (v.hospital_code.empty()) v.hospital_code = g.hospital_code_hint;
     if (v.feed_id.empty()) v.feed_id = g.feed_id_hint;
+    if (other_hospital(opt, v.hospital_code)) {
+      tx.reset();
+      return mismatch(v, opt, v.hospital_code);
+    }
+    if (v.hospital_code.empty()) v.hospital_code = opt.expected_hospital;
   } else if (!hospital_known) {
     v.code = "UNKNOWN_HOSPITAL";
     v.detail = "Header/HospitalCode " + v.hospital_code + " is not in the hospital registry";

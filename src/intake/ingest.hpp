@@ -25,7 +25,12 @@ struct FeedVerdict {
   std::int64_t claims_total = 0, claims_accepted = 0, claims_rejected = 0;
   std::vector<RejectionRecord> rejections;  // claim rejections (listed up to a limit)
   std::string received_at;
+  // false only for a HOSPITAL_MISMATCH refusal: nothing was written.
+  bool stored = true;
 };
+
+// The refusal code when the header's hospital is not IngestOptions::expected_hospital.
+inline constexpr const char* kHospitalMismatch = "HOSPITAL_MISMATCH";
 
 struct IngestOptions {
   std::int64_t feed_bytes_max;
@@ -33,6 +38,10 @@ struct IngestOptions {
   // not yet reported are not refused a second time (crash between the
   // database commit and the move to refused/).
   bool skip_unreported_refusal_of_same_source = false;
+  // The upload API passes the token's hospital: a feed whose HospitalCode is
+  // another hospital's is refused as HOSPITAL_MISMATCH and nothing at all is
+  // stored (no feed row, no rejection, no claim). Empty: any hospital.
+  std::string expected_hospital = {};
 };
 
 FeedVerdict ingest_feed(Db& db, const FeedSource& src, const IngestOptions& opt);
