@@ -86,6 +86,10 @@ std::vector<CommandEntry>& command_table() {
       {{"explain"}, cmd_explain},
       {{"export"}, cmd_export},
       {{"reconcile"}, cmd_reconcile},
+      {{"serve"}, cmd_serve},
+      {{"tokens", "create"}, cmd_tokens_create},
+      {{"tokens", "list"}, cmd_tokens_list},
+      {{"tokens", "revoke"}, cmd_tokens_revoke},
   };
   return table;
 }

@@ -2,6 +2,7 @@
 // The command line (SPEC 7). Thin: parse arguments, call the library, show
 // the outcome. Exit codes: 0 ok, 1 usage/configuration, 2 input refused,
 // 3 reconciliation exceptions, 70 internal failure.
+#include <cstdint>
 #include <iosfwd>
 #include <map>
 #include <optional>
@@ -41,7 +42,13 @@ int cmd_run(const Args& a, std::ostream& out, std::ostream& err);
 int cmd_explain(const Args& a, std::ostream& out, std::ostream& err);
 int cmd_export(const Args& a, std::ostream& out, std::ostream& err);
 int cmd_reconcile(const Args& a, std::ostream& out, std::ostream& err);  // cmd_reconcile.cpp
+int cmd_serve(const Args& a, std::ostream& out, std::ostream& err);
+int cmd_tokens_create(const Args& a, std::ostream& out, std::ostream& err);
+int cmd_tokens_list(const Args& a, std::ostream& out, std::ostream& err);
+int cmd_tokens_revoke(const Args& a, std::ostream& out, std::ostream& err);
 
 std::string default_channels_dir();
+// --feed-bytes-max N (default SPEC 3's 64 MiB), shared by ingest, run and serve.
+std::int64_t feed_bytes_max(const Args& a);
 
 }  // namespace relief::cli

@@ -27,9 +27,22 @@ inline constexpr std::size_t param_file_bytes_max = 1024 * 1024;
 inline constexpr std::int64_t http_body_bytes_max_default = feed_bytes_max_default;
 inline constexpr int http_header_bytes_max = 16 * 1024;
 inline constexpr int http_header_fields_max = 64;
-inline constexpr int http_threads_max = 16;
-inline constexpr int http_queue_max = 64;
-inline constexpr int http_timeout_ms = 30'000;
+inline constexpr int http_threads_max = 16;            // requests handled at once
+inline constexpr int http_queue_max = 64;              // accepted connections waiting for a thread
+// A request's whole header must arrive within this time of the connection
+// opening (or of the previous response): a client sending a byte a second
+// is cut off instead of holding a thread.
+inline constexpr int http_header_ms_max = 10'000;
+// From the end of the header to the end of the response, body included:
+// 64 MiB at 5 Mbit/s is about 110 s.
+inline constexpr int http_request_ms_max = 120'000;
+inline constexpr int http_idle_ms_max = 15'000;        // one socket read or write; keep-alive idle wait
+inline constexpr int http_keepalive_requests_max = 1000;
+inline constexpr int http_watchdog_tick_ms = 100;     // how often deadlines are checked
+inline constexpr std::size_t http_uri_bytes_max = 2048;
+inline constexpr std::size_t idempotency_key_bytes_max = 128;
+inline constexpr int api_token_random_bytes = 32;
+inline constexpr std::size_t api_rejections_shown_max = 10'000;   // claim rejections in one API reply
 
 // Reconciliation (relief reconcile, SPEC 6)
 inline constexpr std::int64_t statement_bytes_max_default = 256LL * 1024 * 1024;
@@ -51,5 +64,7 @@ static_assert(2 * money_fen_max < INT64_MAX / 10'000, "burden * ratio must not o
 static_assert(http_body_bytes_max_default >= feed_bytes_max_default, "an accepted feed must fit in a body");
 static_assert(channel_statement_total_fen_max < INT64_MAX - statement_total_fen_max, "line sums must not overflow");
 static_assert(element_depth_max >= 4, "the feed format nests four deep");
+static_assert(http_header_ms_max < http_request_ms_max && http_idle_ms_max < http_request_ms_max,
+              "a request deadline must outlast its header and each read");
 
 }  // namespace relief::limits

@@ -66,6 +66,9 @@ const std::vector<std::vector<std::string>>& migrations() {
           " status INTEGER NOT NULL, verdict TEXT NOT NULL)",
           "CREATE TABLE api_idempotency (principal TEXT NOT NULL, idem_key TEXT NOT NULL, sha256 TEXT NOT NULL,"
           " status INTEGER NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (principal, idem_key))",
+          // the API's lookups of one claim's rejections and of a FeedId across hospitals
+          "CREATE INDEX rejections_claim ON rejections(hospital_code, claim_id)",
+          "CREATE INDEX feeds_feed_id ON feeds(feed_id)",
       },
       // reconciliation (relief reconcile, SPEC 6): statements imported (the
       // same bytes twice change nothing), their booked lines (a line an
