@@ -84,7 +84,8 @@ int cmd_registry_import(const Args& a, std::ostream& out, std::ostream& err) {
 int cmd_ingest(const Args& a, std::ostream& out, std::ostream&) {
   if (a.words.empty()) throw UsageError("ingest needs at least one FEED");
   if (a.words.size() > limits::feeds_per_ingest_max) throw UsageError("too many feeds in one call");
-  IngestOptions opt{feed_bytes_max(a), false};
+  IngestOptions opt;
+  opt.feed_bytes_max = feed_bytes_max(a);
   auto db = Db::open(a.db_path);
   bool any_refused = false;
   nlohmann::json all = nlohmann::json::array();
@@ -148,12 +149,9 @@ int cmd_export(const Args& a, std::ostream& out, std::ostream&) {
     out << "no batch " << a.words[0] << "\n";
     return kUsage;
   }
-  auto files = render_batch_files(*db, a.words[0]);
   std::string dir = (std::filesystem::path(out_dir) / a.words[0]).string();
-  make_directories(dir);
-  for (const auto& [name, bytes] : files) write_file_atomically(dir + "/" + name, bytes);
-  fsync_directory(dir);
-  out << "exported " << files.size() << " files of batch " << a.words[0] << " to " << dir << "\n";
+  write_batch_files(*db, a.words[0], dir);
+  out << "exported the files of batch " << a.words[0] << " to " << dir << "\n";
   return kOk;
 }
 

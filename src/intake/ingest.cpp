@@ -73,6 +73,7 @@ void record_refusal(Db& db, FeedVerdict& v, std::int64_t claims_total) {
   w.insert_rejection(r);
   fault_point("ingest.before_commit");
   tx.commit();
+  fault_point("ingest.after_commit");
   v.feed_seq = f.seq;
   v.outcome = FeedOutcome::refused;
   v.rejections.clear();
@@ -137,7 +138,6 @@ FeedVerdict ingest_feed(Db& db, const FeedSource& src, const IngestOptions& opt)
   bool hospital_known = false, feed_taken = false, header_seen = false;
   std::optional<Date> created;
   std::int64_t valid_total_fen = 0;
-  std::unordered_set<std::string> rejected_dups_shown;
 
   FeedCallbacks cb;
   cb.on_header = [&](const RawHeader& h) {
@@ -162,13 +162,17 @@ FeedVerdict ingest_feed(Db& db, const FeedSource& src, const IngestOptions& opt)
     f.verdict = "pending";
     w.insert_feed(f);
   };
+  auto take = [&](FeedWriter::Flushed f) {
+    v.claims_accepted += f.accepted;
+    v.claims_rejected += static_cast<std::int64_t>(f.rejections.size());
+    for (auto& r : f.rejections)
+      if (v.rejections.size() < limits::rejections_shown_per_feed_max) v.rejections.push_back(std::move(r));
+  };
   cb.on_claim = [&](const RawClaim& raw) {
     assert(header_seen);
     if (auto total = parse_amount_fen(raw.total)) valid_total_fen = add_fen(valid_total_fen, *total);
     Claim c;
     auto failure = check_claim(raw, v.hospital_code, v.feed_id, created.value_or(Date{9999, 12, 31}), c);
-    if (!failure && hospital_known && w.claim_taken(v.hospital_code, c.claim_id))
-      failure = CheckFailure{"DUPLICATE", "ClaimId " + c.claim_id + " was already accepted from " + v.hospital_code};
     if (failure) {
       RejectionRecord r;
       r.feed_seq = seq;
@@ -178,16 +182,12 @@ FeedVerdict ingest_feed(Db& db, const FeedSource& src, const IngestOptions& opt)
       r.claim_id = raw.claim_id.size() > 64 ? raw.claim_id.substr(0, 64) : raw.claim_id;
       r.reason = failure->reason;
       r.detail = failure->detail;
-      ++v.claims_rejected;
-      if (hospital_known) w.insert_rejection(r);
-      if (v.rejections.size() < limits::rejections_shown_per_feed_max) v.rejections.push_back(std::move(r));
-      return;
-    }
-    ++v.claims_accepted;
-    if (hospital_known) {
+      w.queue_rejection(std::move(r));
+    } else {
       c.feed_seq = seq;
-      w.insert_claim(c);
+      w.queue_claim(std::move(c));
     }
+    if (w.flush_due()) take(w.flush(hospital_known));
   };
 
   FeedParse p;
@@ -197,6 +197,7 @@ FeedVerdict ingest_feed(Db& db, const FeedSource& src, const IngestOptions& opt)
     tx.reset();  // roll back the pending feed row: nothing of it stays
     return mismatch(v, opt, v.hospital_code);
   }
+  if (p.ok) take(w.flush(hospital_known));
   v.claims_total = p.claim_elements;
   if (!p.ok) {
     v.code = p.code;
@@ -236,6 +237,7 @@ FeedVerdict ingest_feed(Db& db, const FeedSource& src, const IngestOptions& opt)
   w.finish_feed(seq, "accepted", "", v.claims_total, v.claims_accepted, v.claims_rejected);
   fault_point("ingest.before_commit");
   tx->commit();
+  fault_point("ingest.after_commit");
   v.feed_seq = seq;
   v.outcome = FeedOutcome::accepted;
   return v;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "adapters/feed/feed_reader.hpp"
+#include "src/core/limits.hpp"
 #include "src/store/db.hpp"
 #include "src/store/feed_store.hpp"
 
@@ -33,7 +34,7 @@ struct FeedVerdict {
 inline constexpr const char* kHospitalMismatch = "HOSPITAL_MISMATCH";
 
 struct IngestOptions {
-  std::int64_t feed_bytes_max;
+  std::int64_t feed_bytes_max = limits::feed_bytes_max_default;
   // The inbox passes true: bytes already refused from the same file name and
   // not yet reported are not refused a second time (crash between the
   // database commit and the move to refused/).

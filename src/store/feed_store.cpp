@@ -2,6 +2,8 @@
 
 #include <Poco/Data/RecordSet.h>
 
+#include <unordered_set>
+
 using namespace Poco::Data::Keywords;
 using Poco::Data::Statement;
 
@@ -28,19 +30,7 @@ std::vector<std::string> decode_diagnoses(const std::string& text) {
   return out;
 }
 
-FeedWriter::FeedWriter(Db& db)
-    : db_(db), taken_(db.session()), claim_(db.session()), rejection_(db.session()) {
-  taken_ << "SELECT count(*) FROM claims WHERE hospital_code = ? AND claim_id = ?", use(h_), use(id_), into(found_);
-  claim_ << "INSERT INTO claims (hospital_code, claim_id, feed_seq, position, patient_id, patient_name, birth_date,"
-            " sex, visit_type, admission_date, discharge_date, diagnoses, accident, total_fen, insurance_fen,"
-            " in_scope_fen, out_of_scope_fen, special_approval, batch_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
-      use(h_), use(id_), use(feed_seq_), use(pos_), use(pid_), use(pname_), use(birth_), use(sex_), use(vtype_),
-      use(adm_), use(dis_), use(diag_), use(acc_), use(total_), use(ins_), use(in_), use(out_), use(sa_);
-  rejection_ << "INSERT INTO rejections (seq, feed_seq, position, hospital_code, feed_id, claim_id, reason, detail,"
-                " batch_id) VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM rejections), ?, ?, ?, ?, ?, ?, ?, NULL)",
-      use(rseq_), use(rpos_), use(rh_), use(rf_), use(rc_), use(rr_), use(rd_);
-}
+FeedWriter::FeedWriter(Db& db) : db_(db) { items_.reserve(kFlushItems); }
 
 std::int64_t FeedWriter::next_feed_seq() {
   Poco::Int64 seq = 0;
@@ -68,45 +58,112 @@ void FeedWriter::finish_feed(std::int64_t seq, const std::string& verdict, const
       use(v), use(d), use(t), use(a), use(r), use(s), now;
 }
 
-bool FeedWriter::claim_taken(const std::string& hospital_code, const std::string& claim_id) {
-  h_ = hospital_code;
-  id_ = claim_id;
-  found_ = 0;
-  taken_.execute();
-  return found_ > 0;
-}
-
-void FeedWriter::insert_claim(const Claim& c) {
-  h_ = c.hospital_code;
-  id_ = c.claim_id;
-  feed_seq_ = c.feed_seq;
-  pos_ = c.position;
-  pid_ = c.patient_id;
-  pname_ = c.patient_name;
-  birth_ = c.birth_date.iso();
-  sex_ = std::string(1, c.sex);
-  vtype_ = c.visit_type;
-  adm_ = c.admission_date.iso();
-  dis_ = c.discharge_date.iso();
-  diag_ = encode_diagnoses(c.diagnoses);
-  acc_ = c.accident ? 1 : 0;
-  total_ = c.total_fen;
-  ins_ = c.insurance_paid_fen;
-  in_ = c.in_scope_fen;
-  out_ = c.out_of_scope_fen;
-  sa_ = c.special_approval;
-  claim_.execute();
-}
-
 void FeedWriter::insert_rejection(const RejectionRecord& r) {
-  rseq_ = r.feed_seq;
-  rpos_ = r.position;
-  rh_ = r.hospital_code;
-  rf_ = r.feed_id;
-  rc_ = r.claim_id;
-  rr_ = r.reason;
-  rd_ = r.detail;
-  rejection_.execute();
+  Poco::Int64 seq = r.feed_seq, pos = r.position;
+  std::string h = r.hospital_code, f = r.feed_id, c = r.claim_id, reason = r.reason, d = r.detail;
+  db_.session() << "INSERT INTO rejections (seq, feed_seq, position, hospital_code, feed_id, claim_id, reason, detail,"
+                   " batch_id) VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM rejections), ?, ?, ?, ?, ?, ?, ?, NULL)",
+      use(seq), use(pos), use(h), use(f), use(c), use(reason), use(d), now;
+}
+
+void FeedWriter::queue_claim(Claim c) {
+  Item it;
+  it.is_claim = true;
+  it.claim = std::move(c);
+  items_.push_back(std::move(it));
+}
+
+void FeedWriter::queue_rejection(RejectionRecord r) {
+  Item it;
+  it.rejection = std::move(r);
+  items_.push_back(std::move(it));
+}
+
+FeedWriter::Flushed FeedWriter::flush(bool store) {
+  Flushed out;
+  if (items_.empty()) return out;
+  // Which queued claims were accepted before (earlier feeds, batches, flushes)?
+  std::unordered_set<std::string> taken;
+  if (store) {
+    std::vector<std::string> hs, ids, found;
+    for (const auto& it : items_)
+      if (it.is_claim) {
+        hs.push_back(it.claim.hospital_code);
+        ids.push_back(it.claim.claim_id);
+      }
+    if (!ids.empty())
+      db_.session() << "SELECT claim_id FROM claims WHERE hospital_code = ? AND claim_id = ?", use(hs), use(ids),
+          into(found), now;
+    taken.insert(found.begin(), found.end());
+  }
+  std::unordered_set<std::string> seen;
+  // Columns for the bulk inserts.
+  std::vector<std::string> h, id, pid, pname, birth, sex, vtype, adm, dis, diag, sa;
+  std::vector<Poco::Int64> fseq, pos, acc, total, ins, in, outs;
+  for (auto& it : items_) {
+    if (it.is_claim) {
+      const Claim& c = it.claim;
+      if (!taken.count(c.claim_id) && seen.insert(c.claim_id).second) {
+        ++out.accepted;
+        h.push_back(c.hospital_code);
+        id.push_back(c.claim_id);
+        fseq.push_back(c.feed_seq);
+        pos.push_back(c.position);
+        pid.push_back(c.patient_id);
+        pname.push_back(c.patient_name);
+        birth.push_back(c.birth_date.iso());
+        sex.push_back(std::string(1, c.sex));
+        vtype.push_back(c.visit_type);
+        adm.push_back(c.admission_date.iso());
+        dis.push_back(c.discharge_date.iso());
+        diag.push_back(encode_diagnoses(c.diagnoses));
+        acc.push_back(c.accident ? 1 : 0);
+        total.push_back(c.total_fen);
+        ins.push_back(c.insurance_paid_fen);
+        in.push_back(c.in_scope_fen);
+        outs.push_back(c.out_of_scope_fen);
+        sa.push_back(c.special_approval);
+        continue;
+      }
+      RejectionRecord r;
+      r.feed_seq = c.feed_seq;
+      r.position = c.position;
+      r.hospital_code = c.hospital_code;
+      r.feed_id = c.feed_id;
+      r.claim_id = c.claim_id;
+      r.reason = "DUPLICATE";
+      r.detail = "ClaimId " + c.claim_id + " was already accepted from " + c.hospital_code;
+      out.rejections.push_back(std::move(r));
+    } else {
+      out.rejections.push_back(std::move(it.rejection));
+    }
+  }
+  items_.clear();
+  if (!store) return out;
+  if (!id.empty())
+    db_.session() << "INSERT INTO claims (hospital_code, claim_id, feed_seq, position, patient_id, patient_name,"
+                     " birth_date, sex, visit_type, admission_date, discharge_date, diagnoses, accident, total_fen,"
+                     " insurance_fen, in_scope_fen, out_of_scope_fen, special_approval, batch_id)"
+                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+        use(h), use(id), use(fseq), use(pos), use(pid), use(pname), use(birth), use(sex), use(vtype), use(adm),
+        use(dis), use(diag), use(acc), use(total), use(ins), use(in), use(outs), use(sa), now;
+  if (!out.rejections.empty()) {
+    std::vector<Poco::Int64> rseq, rpos;
+    std::vector<std::string> rh, rf, rc, rr, rd;
+    for (const auto& r : out.rejections) {
+      rseq.push_back(r.feed_seq);
+      rpos.push_back(r.position);
+      rh.push_back(r.hospital_code);
+      rf.push_back(r.feed_id);
+      rc.push_back(r.claim_id);
+      rr.push_back(r.reason);
+      rd.push_back(r.detail);
+    }
+    db_.session() << "INSERT INTO rejections (seq, feed_seq, position, hospital_code, feed_id, claim_id, reason, detail,"
+                     " batch_id) VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM rejections), ?, ?, ?, ?, ?, ?, ?, NULL)",
+        use(rseq), use(rpos), use(rh), use(rf), use(rc), use(rr), use(rd), now;
+  }
+  return out;
 }
 
 bool hospital_exists(Db& db, const std::string& code) {

@@ -26,28 +26,39 @@ struct RejectionRecord {
   std::optional<std::string> batch_id;
 };
 
-// Prepared statements for one feed's intake, inside the caller's transaction.
+// One feed's intake, inside the caller's transaction. Claims and rejections
+// are queued in document order and written in bulk by flush(), which also
+// decides DUPLICATE (against every claim accepted before, in the database,
+// and the claims queued ahead in this feed). Memory: one flush's worth.
 class FeedWriter {
  public:
+  static constexpr std::size_t kFlushItems = 2'000;
+
   explicit FeedWriter(Db& db);
   std::int64_t next_feed_seq();
   void insert_feed(const FeedRecord& f);
   void finish_feed(std::int64_t seq, const std::string& verdict, const std::string& detail, std::int64_t total,
                    std::int64_t accepted, std::int64_t rejected);
-  bool claim_taken(const std::string& hospital_code, const std::string& claim_id);
-  void insert_claim(const Claim& c);
   void insert_rejection(const RejectionRecord& r);
 
+  void queue_claim(Claim c);             // passed SPEC 3's checks (c.feed_seq set)
+  void queue_rejection(RejectionRecord r);
+  bool flush_due() const { return items_.size() >= kFlushItems; }
+  struct Flushed {
+    std::int64_t accepted = 0;
+    std::vector<RejectionRecord> rejections;  // in document order, DUPLICATEs included
+  };
+  // store=false (a feed that will be refused anyway): decide, write nothing.
+  Flushed flush(bool store);
+
  private:
+  struct Item {
+    bool is_claim = false;
+    Claim claim;
+    RejectionRecord rejection;
+  };
   Db& db_;
-  // bound values for the prepared statements
-  std::string h_, id_, pid_, pname_, birth_, sex_, vtype_, adm_, dis_, diag_, sa_;
-  Poco::Int64 feed_seq_ = 0, pos_ = 0, acc_ = 0, total_ = 0, ins_ = 0, in_ = 0, out_ = 0, found_ = 0;
-  std::string rh_, rf_, rc_, rr_, rd_;
-  Poco::Int64 rseq_ = 0, rpos_ = 0;
-  Poco::Data::Statement taken_;
-  Poco::Data::Statement claim_;
-  Poco::Data::Statement rejection_;
+  std::vector<Item> items_;
 };
 
 bool hospital_exists(Db& db, const std::string& code);
