@@ -25,38 +25,32 @@ namespace {
 
 constexpr std::size_t kChunkRows = 10'000;
 
-void write_results(Db& db, const std::string& batch_id, const std::vector<BatchChannelRow>& channels,
-                   const std::string& dir, ReportFigures& fig) {
+// A JSON string literal, as nlohmann's dump() writes it (UTF-8 kept as is).
+std::string quoted(const std::string& s) { return json(s).dump(); }
+
+void write_results(Db& db, const std::string& batch_id, const std::string& dir, ReportFigures& fig) {
   FileSink sink(dir + "/results.jsonl");
   ResultCursor cur(db, batch_id, kChunkRows);
   std::vector<ResultRow> chunk;
+  const std::string batch_q = quoted(batch_id);
+  std::string line;
   while (cur.next(chunk)) {
     for (const auto& r : chunk) {
-      json trace = json::parse(r.trace);
-      json paid = json::object();
-      for (const auto& ch : channels) {
-        json amount = trace.contains(ch.channel) ? trace[ch.channel]["amount"] : json("0.00");
-        paid[ch.channel] = amount;
-        if (trace.contains(ch.channel)) {
-          const json& o = trace[ch.channel];
-          bool eligible = o.value("eligible", false);
-          bool spent = eligible && o.contains("cap") && o["used_before"] == o["cap"];
-          bool cut = eligible && o.contains("note") && o["note"].get<std::string>().rfind("cut to the cap", 0) == 0;
-          fig.note_trace(ch.channel, eligible, amount != "0.00", cut, spent);
-        }
-      }
-      json line = {{"batch_id", batch_id},
-                   {"hospital_code", r.hospital_code},
-                   {"feed_id", r.feed_id},
-                   {"claim_id", r.claim_id},
-                   {"patient", mask_id(r.patient_id)},
-                   {"discharge_date", r.discharge_date},
-                   {"burden", format_fen(r.burden_fen)},
-                   {"paid", paid},
-                   {"total_paid", format_fen(r.total_paid_fen)},
-                   {"trace", trace}};
-      sink.write(line.dump());
-      sink.write("\n");
+      // Keys in the order a JSON object with sorted keys is written; paid and
+      // trace are the JSON texts stored with the result.
+      line.clear();
+      line += "{\"batch_id\":" + batch_q;
+      line += ",\"burden\":" + quoted(format_fen(r.burden_fen));
+      line += ",\"claim_id\":" + quoted(r.claim_id);
+      line += ",\"discharge_date\":" + quoted(r.discharge_date);
+      line += ",\"feed_id\":" + quoted(r.feed_id);
+      line += ",\"hospital_code\":" + quoted(r.hospital_code);
+      line += ",\"paid\":" + r.paid;
+      line += ",\"patient\":" + quoted(mask_id(r.patient_id));
+      line += ",\"total_paid\":" + quoted(format_fen(r.total_paid_fen));
+      line += ",\"trace\":" + r.trace;
+      line += "}\n";
+      sink.write(line);
       ++fig.claims_adjudicated;
     }
   }
@@ -111,7 +105,7 @@ void write_batch_files(Db& db, const std::string& batch_id, const std::string& d
   fig.feeds_accepted = count_batch_feeds(db, batch_id, false);
   fig.feeds_refused = count_batch_feeds(db, batch_id, true);
 
-  write_results(db, batch_id, fig.channels, dir, fig);
+  write_results(db, batch_id, dir, fig);
   fault_point("run.mid_publish");
 
   std::string rej = "hospital_code,feed_id,claim_id,reason,detail\n";

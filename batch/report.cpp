@@ -28,15 +28,6 @@ void ReportFigures::note_payment(const PaymentRow& p) {
   if (largest.size() > kLargestShown) largest.pop_back();
 }
 
-void ReportFigures::note_trace(const std::string& channel, bool eligible, bool paid, bool cut, bool spent) {
-  auto& u = cap_usage[channel];
-  if (!eligible) return;
-  ++u.eligible;
-  if (paid) ++u.paid;
-  if (spent) ++u.spent;
-  else if (cut) ++u.cut;
-}
-
 std::string render_report_html(const ReportFigures& d) {
   std::string h;
   h += "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>Relief batch " + esc(d.batch.batch_id) +
@@ -106,10 +97,8 @@ std::string render_report_html(const ReportFigures& d) {
 
   h += "<h2>Cap usage</h2>\n<table><tr><th>channel</th><th>claims eligible</th><th>claims paid</th><th>claims cut by the cap</th><th>claims with the cap already spent</th></tr>\n";
   for (const auto& c : d.channels) {
-    auto it = d.cap_usage.find(c.channel);
-    CapUsage u = it == d.cap_usage.end() ? CapUsage{} : it->second;
-    h += "<tr>" + td(c.channel) + td(std::to_string(u.eligible), true) + td(std::to_string(u.paid), true) +
-         td(std::to_string(u.cut), true) + td(std::to_string(u.spent), true) + "</tr>\n";
+    h += "<tr>" + td(c.channel) + td(std::to_string(c.claims_eligible), true) + td(std::to_string(c.claims_paid), true) +
+         td(std::to_string(c.claims_cut), true) + td(std::to_string(c.claims_cap_spent), true) + "</tr>\n";
   }
   h += "</table>\n<p class=muted>Identity numbers are masked. Files of this batch: payments-*.csv and .xml, "
        "results.jsonl, rejections.csv, summary.json.</p>\n</body></html>\n";

@@ -11,10 +11,6 @@
 
 namespace relief {
 
-struct CapUsage {
-  std::int64_t eligible = 0, paid = 0, cut = 0, spent = 0;
-};
-
 struct ReportFigures {
   BatchRecord batch;
   std::vector<BatchChannelRow> channels;
@@ -23,11 +19,9 @@ struct ReportFigures {
   // hospital code -> (name, channel -> total fen)
   std::map<std::string, std::pair<std::string, std::map<std::string, std::int64_t>>> by_hospital;
   std::vector<PaymentRow> largest;           // the largest payments, descending
-  std::map<std::string, CapUsage> cap_usage; // per channel
 
   static constexpr std::size_t kLargestShown = 20;
   void note_payment(const PaymentRow& p);
-  void note_trace(const std::string& channel, bool eligible, bool paid, bool cut, bool spent);
 };
 
 std::string render_report_html(const ReportFigures& d);

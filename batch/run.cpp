@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "adapters/payments/payment_files.hpp"
 #include "batch/outputs.hpp"
@@ -128,6 +129,10 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     load_ledger_for_batch(db, batch_id, ledger);
 
     std::map<std::string, std::int64_t> paid_per_channel, count_per_channel;
+    struct CapUsageCount {
+      std::int64_t eligible = 0, paid = 0, cut = 0, spent = 0;
+    };
+    std::map<std::string, CapUsageCount> usage;
     Progress progress(opt.progress, claims_total, err);
     ResultWriter writer(db);
     ClaimCursor cursor(db, batch_id, kClaimChunkRows);
@@ -153,6 +158,17 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
         row.burden_fen = r.burden_fen;
         row.total_paid_fen = r.total_paid_fen;
         row.trace = trace_json(r).dump();
+        nlohmann::json paid = nlohmann::json::object();
+        for (const auto& o : r.channels) {
+          paid[o.channel] = format_fen(o.amount_fen);
+          CapUsageCount& u = usage[o.channel];
+          if (!o.eligible) continue;
+          ++u.eligible;
+          if (o.amount_fen > 0) ++u.paid;
+          if (o.used_before_fen >= o.cap_fen) ++u.spent;
+          else if (o.amount_fen < o.computed_fen && o.amount_fen + o.used_before_fen == o.cap_fen) ++u.cut;
+        }
+        row.paid = paid.dump();
         writer.add_result(batch_id, row);
         for (const auto& o : r.channels) {
           if (o.amount_fen <= 0) continue;
@@ -176,6 +192,7 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
         progress.tick(position);
       }
     }
+    writer.flush();
     if (position != claims_total) throw InvariantError("the claim cursor returned a different number of claims");
 
     // Pair check: claim payments == ledger increase, per channel; used <= cap.
@@ -199,6 +216,10 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
       row.ledger_increase_fen = increase[name];
       row.fund = e.fund_version(parse_date(batch_date).value()).fund;
       row.order_index = e.versions.front().payment_order;
+      row.claims_eligible = usage[name].eligible;
+      row.claims_paid = usage[name].paid;
+      row.claims_cut = usage[name].cut;
+      row.claims_cap_spent = usage[name].spent;
       totals.push_back(row);
     }
 

@@ -115,75 +115,87 @@ bool ClaimCursor::next(std::vector<Claim>& out) {
 }
 
 struct ResultWriter::Impl {
-  explicit Impl(Db& db) : result(db.session()), payment(db.session()) {}
-  Statement result, payment;
-  std::string b, h, c, f, p, d, t;
-  Poco::Int64 pos = 0, burden = 0, paid = 0;
-  std::string e, pb, ch, ph, hn, acc, bank, pc, pp, pd;
-  Poco::Int64 ppos = 0, rpos = 0, amount = 0;
+  explicit Impl(Db& database) : db(database) {}
+  Db& db;
+  // results, column by column (bulk insert: one prepare per flush)
+  std::vector<std::string> b, h, c, f, p, d, paid, t;
+  std::vector<Poco::Int64> pos, burden, total;
+  // payments
+  std::vector<std::string> e, pb, ch, ph, hn, acc, bank, pc, pp, pd;
+  std::vector<Poco::Int64> ppos, rpos, amount;
 };
 
-ResultWriter::ResultWriter(Db& db) : impl_(new Impl(db)) {
-  auto& i = *impl_;
-  i.result << "INSERT INTO results (batch_id, position, hospital_code, claim_id, feed_id, patient_id, discharge_date,"
-              " burden_fen, total_paid_fen, trace) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      use(i.b), use(i.pos), use(i.h), use(i.c), use(i.f), use(i.p), use(i.d), use(i.burden), use(i.paid), use(i.t);
-  i.payment << "INSERT INTO payments (end_to_end_id, batch_id, channel, position, result_position, hospital_code,"
-               " hospital_name, account, bank_code, claim_id, patient_id, discharge_date, amount_fen)"
-               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      use(i.e), use(i.pb), use(i.ch), use(i.ppos), use(i.rpos), use(i.ph), use(i.hn), use(i.acc), use(i.bank),
-      use(i.pc), use(i.pp), use(i.pd), use(i.amount);
-}
+ResultWriter::ResultWriter(Db& db) : impl_(new Impl(db)) {}
 ResultWriter::~ResultWriter() = default;
 
 void ResultWriter::add_result(const std::string& batch_id, const ResultRow& r) {
   auto& i = *impl_;
-  i.b = batch_id;
-  i.pos = r.position;
-  i.h = r.hospital_code;
-  i.c = r.claim_id;
-  i.f = r.feed_id;
-  i.p = r.patient_id;
-  i.d = r.discharge_date;
-  i.burden = r.burden_fen;
-  i.paid = r.total_paid_fen;
-  i.t = r.trace;
-  i.result.execute();
+  i.b.push_back(batch_id);
+  i.pos.push_back(r.position);
+  i.h.push_back(r.hospital_code);
+  i.c.push_back(r.claim_id);
+  i.f.push_back(r.feed_id);
+  i.p.push_back(r.patient_id);
+  i.d.push_back(r.discharge_date);
+  i.burden.push_back(r.burden_fen);
+  i.total.push_back(r.total_paid_fen);
+  i.paid.push_back(r.paid);
+  i.t.push_back(r.trace);
+  if (i.b.size() >= kFlushRows) flush();
 }
 
 void ResultWriter::add_payment(const PaymentRow& r) {
   auto& i = *impl_;
-  i.e = r.end_to_end_id;
-  i.pb = r.batch_id;
-  i.ch = r.channel;
-  i.ppos = r.position;
-  i.rpos = r.result_position;
-  i.ph = r.hospital_code;
-  i.hn = r.hospital_name;
-  i.acc = r.account;
-  i.bank = r.bank_code;
-  i.pc = r.claim_id;
-  i.pp = r.patient_id;
-  i.pd = r.discharge_date;
-  i.amount = r.amount_fen;
-  i.payment.execute();
+  i.e.push_back(r.end_to_end_id);
+  i.pb.push_back(r.batch_id);
+  i.ch.push_back(r.channel);
+  i.ppos.push_back(r.position);
+  i.rpos.push_back(r.result_position);
+  i.ph.push_back(r.hospital_code);
+  i.hn.push_back(r.hospital_name);
+  i.acc.push_back(r.account);
+  i.bank.push_back(r.bank_code);
+  i.pc.push_back(r.claim_id);
+  i.pp.push_back(r.patient_id);
+  i.pd.push_back(r.discharge_date);
+  i.amount.push_back(r.amount_fen);
+  if (i.e.size() >= kFlushRows) flush();
+}
+
+void ResultWriter::flush() {
+  auto& i = *impl_;
+  if (!i.b.empty())
+    i.db.session() << "INSERT INTO results (batch_id, position, hospital_code, claim_id, feed_id, patient_id,"
+                      " discharge_date, burden_fen, total_paid_fen, paid, trace) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        use(i.b), use(i.pos), use(i.h), use(i.c), use(i.f), use(i.p), use(i.d), use(i.burden), use(i.total), use(i.paid),
+        use(i.t), now;
+  for (auto* v : {&i.b, &i.h, &i.c, &i.f, &i.p, &i.d, &i.paid, &i.t}) v->clear();
+  for (auto* v : {&i.pos, &i.burden, &i.total}) v->clear();
+  if (!i.e.empty())
+    i.db.session() << "INSERT INTO payments (end_to_end_id, batch_id, channel, position, result_position, hospital_code,"
+                      " hospital_name, account, bank_code, claim_id, patient_id, discharge_date, amount_fen)"
+                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        use(i.e), use(i.pb), use(i.ch), use(i.ppos), use(i.rpos), use(i.ph), use(i.hn), use(i.acc), use(i.bank),
+        use(i.pc), use(i.pp), use(i.pd), use(i.amount), now;
+  for (auto* v : {&i.e, &i.pb, &i.ch, &i.ph, &i.hn, &i.acc, &i.bank, &i.pc, &i.pp, &i.pd}) v->clear();
+  for (auto* v : {&i.ppos, &i.rpos, &i.amount}) v->clear();
 }
 
 struct ResultCursor::Impl {
   explicit Impl(Db& db) : st(db.session()) {}
   std::string batch;
   Statement st;
-  std::vector<Poco::Int64> position, burden, paid;
-  std::vector<std::string> hospital, claim, feed, patient, discharge, trace;
+  std::vector<Poco::Int64> position, burden, total;
+  std::vector<std::string> hospital, claim, feed, patient, discharge, paid, trace;
 };
 
 ResultCursor::ResultCursor(Db& db, const std::string& batch_id, std::size_t chunk_rows) : impl_(new Impl(db)) {
   auto& i = *impl_;
   i.batch = batch_id;
   i.st << "SELECT position, hospital_code, claim_id, feed_id, patient_id, discharge_date, burden_fen, total_paid_fen,"
-          " trace FROM results WHERE batch_id = ? ORDER BY position",
+          " paid, trace FROM results WHERE batch_id = ? ORDER BY position",
       use(i.batch), into(i.position), into(i.hospital), into(i.claim), into(i.feed), into(i.patient), into(i.discharge),
-      into(i.burden), into(i.paid), into(i.trace), limit(static_cast<Poco::UInt32>(chunk_rows));
+      into(i.burden), into(i.total), into(i.paid), into(i.trace), limit(static_cast<Poco::UInt32>(chunk_rows));
 }
 ResultCursor::~ResultCursor() = default;
 
@@ -191,8 +203,8 @@ bool ResultCursor::next(std::vector<ResultRow>& out) {
   auto& i = *impl_;
   out.clear();
   if (i.st.done()) return false;
-  for (auto* v : {&i.position, &i.burden, &i.paid}) v->clear();
-  for (auto* v : {&i.hospital, &i.claim, &i.feed, &i.patient, &i.discharge, &i.trace}) v->clear();
+  for (auto* v : {&i.position, &i.burden, &i.total}) v->clear();
+  for (auto* v : {&i.hospital, &i.claim, &i.feed, &i.patient, &i.discharge, &i.paid, &i.trace}) v->clear();
   i.st.execute();
   for (std::size_t k = 0; k < i.position.size(); ++k) {
     ResultRow r;
@@ -203,7 +215,8 @@ bool ResultCursor::next(std::vector<ResultRow>& out) {
     r.patient_id = std::move(i.patient[k]);
     r.discharge_date = std::move(i.discharge[k]);
     r.burden_fen = i.burden[k];
-    r.total_paid_fen = i.paid[k];
+    r.total_paid_fen = i.total[k];
+    r.paid = std::move(i.paid[k]);
     r.trace = std::move(i.trace[k]);
     out.push_back(std::move(r));
   }
@@ -281,11 +294,14 @@ void insert_batch(Db& db, const BatchRecord& b) {
 void insert_batch_channels(Db& db, const std::string& batch_id, const std::vector<BatchChannelRow>& rows) {
   for (const auto& r : rows) {
     std::string b = batch_id, ch = r.channel, fn = r.fund.name, fa = r.fund.account, fb = r.fund.bank_code;
-    Poco::Int64 n = r.payments, total = r.total_fen, inc = r.ledger_increase_fen;
+    Poco::Int64 n = r.payments, total = r.total_fen, inc = r.ledger_increase_fen, el = r.claims_eligible,
+                pd = r.claims_paid, cut = r.claims_cut, spent = r.claims_cap_spent;
     int order = r.order_index;
     db.session() << "INSERT INTO batch_channels (batch_id, channel, payments, total_fen, ledger_increase_fen,"
-                    " fund_name, fund_account, fund_bank_code, order_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        use(b), use(ch), use(n), use(total), use(inc), use(fn), use(fa), use(fb), use(order), now;
+                    " claims_eligible, claims_paid, claims_cut, claims_cap_spent,"
+                    " fund_name, fund_account, fund_bank_code, order_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        use(b), use(ch), use(n), use(total), use(inc), use(el), use(pd), use(cut), use(spent), use(fn), use(fa), use(fb),
+        use(order), now;
   }
 }
 
@@ -365,7 +381,8 @@ std::vector<BatchChannelRow> load_batch_channels(Db& db, const std::string& batc
   std::string b = batch_id;
   Statement st(db.session());
   st << "SELECT channel, payments, total_fen, ledger_increase_fen, fund_name, fund_account, fund_bank_code,"
-        " order_index FROM batch_channels WHERE batch_id = ? ORDER BY order_index",
+        " order_index, claims_eligible, claims_paid, claims_cut, claims_cap_spent FROM batch_channels"
+        " WHERE batch_id = ? ORDER BY order_index",
       use(b);
   st.execute();
   Poco::Data::RecordSet rs(st);
@@ -379,6 +396,10 @@ std::vector<BatchChannelRow> load_batch_channels(Db& db, const std::string& batc
     r.fund.account = rs[5].convert<std::string>();
     r.fund.bank_code = rs[6].convert<std::string>();
     r.order_index = rs[7].convert<int>();
+    r.claims_eligible = rs[8].convert<Poco::Int64>();
+    r.claims_paid = rs[9].convert<Poco::Int64>();
+    r.claims_cut = rs[10].convert<Poco::Int64>();
+    r.claims_cap_spent = rs[11].convert<Poco::Int64>();
     out.push_back(std::move(r));
   }
   return out;

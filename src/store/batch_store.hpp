@@ -24,6 +24,7 @@ struct ResultRow {
   std::int64_t position = 0;
   std::string hospital_code, claim_id, feed_id, patient_id, discharge_date;
   std::int64_t burden_fen = 0, total_paid_fen = 0;
+  std::string paid;   // JSON object text: channel -> amount string
   std::string trace;  // JSON text
 };
 
@@ -37,6 +38,8 @@ struct PaymentRow {
 struct BatchChannelRow {
   std::string channel;
   std::int64_t payments = 0, total_fen = 0, ledger_increase_fen = 0;
+  // cap usage, for the report: eligible claims, paid, cut by the cap, cap already spent
+  std::int64_t claims_eligible = 0, claims_paid = 0, claims_cut = 0, claims_cap_spent = 0;
   FundingSource fund;
   int order_index = 0;
 };
@@ -73,6 +76,8 @@ class ResultWriter {
   ~ResultWriter();
   void add_result(const std::string& batch_id, const ResultRow& r);
   void add_payment(const PaymentRow& p);
+  void flush();  // writes what is buffered (also done every kFlushRows rows)
+  static constexpr std::size_t kFlushRows = 2'000;
 
  private:
   struct Impl;

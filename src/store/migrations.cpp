@@ -41,7 +41,7 @@ const std::vector<std::vector<std::string>>& migrations() {
           "CREATE TABLE results (batch_id TEXT NOT NULL REFERENCES batches(batch_id), position INTEGER NOT NULL,"
           " hospital_code TEXT NOT NULL, claim_id TEXT NOT NULL, feed_id TEXT NOT NULL, patient_id TEXT NOT NULL,"
           " discharge_date TEXT NOT NULL, burden_fen INTEGER NOT NULL, total_paid_fen INTEGER NOT NULL,"
-          " trace TEXT NOT NULL, PRIMARY KEY (batch_id, position))",
+          " paid TEXT NOT NULL, trace TEXT NOT NULL, PRIMARY KEY (batch_id, position))",
           "CREATE UNIQUE INDEX results_claim ON results(hospital_code, claim_id)",
           "CREATE TABLE payments (end_to_end_id TEXT PRIMARY KEY, batch_id TEXT NOT NULL REFERENCES batches(batch_id),"
           " channel TEXT NOT NULL, position INTEGER NOT NULL, result_position INTEGER NOT NULL,"
@@ -51,6 +51,8 @@ const std::vector<std::vector<std::string>>& migrations() {
           " UNIQUE (batch_id, channel, position))",
           "CREATE TABLE batch_channels (batch_id TEXT NOT NULL REFERENCES batches(batch_id), channel TEXT NOT NULL,"
           " payments INTEGER NOT NULL, total_fen INTEGER NOT NULL, ledger_increase_fen INTEGER NOT NULL,"
+          " claims_eligible INTEGER NOT NULL, claims_paid INTEGER NOT NULL, claims_cut INTEGER NOT NULL,"
+          " claims_cap_spent INTEGER NOT NULL,"
           " fund_name TEXT NOT NULL, fund_account TEXT NOT NULL, fund_bank_code TEXT NOT NULL,"
           " order_index INTEGER NOT NULL, PRIMARY KEY (batch_id, channel))",
           "CREATE TABLE ledger (id_number TEXT NOT NULL, channel TEXT NOT NULL, year INTEGER NOT NULL,"
