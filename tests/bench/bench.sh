@@ -139,7 +139,7 @@ bench_day() {
     cp "$data"/feeds/*.xml "$inbox"/
     warm "$inbox"/*.xml
     timed "day-$r" "$relief" --db "$db" run --date "$date_run" --inbox "$inbox" --out "$out" --quiet
-    local row="| Guangzhou day #$r | 145000 | - | - | - | \`run --inbox\` $SECS s ($CPU) / $RSS_MB MB | $(awk -v s="$SECS" 'BEGIN { printf "%.0f", s > 0 ? 145000 / s : 0 }') | - | - |"
+    local row="| Guangzhou day #$r | 145000 | - | - | - | \`run --inbox\` $SECS s ($CPU) / $RSS_MB MB | $(awk -v s="$SECS" 'BEGIN { printf "%.0f", (s > 0 ? 145000 / s : 0) }') | - | - |"
     results+=("$row"); echo "$row" >&2
     grep -h '^batch ' "$work/day-$r.out" >&2 || true
     rm -rf "$db"* "$inbox" "$out"
