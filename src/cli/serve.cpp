@@ -8,6 +8,7 @@
 
 #include "channels/channel.hpp"
 #include "src/cli/cli.hpp"
+#include "src/reconcile/reconcile.hpp"
 #include "src/server/server.hpp"
 #include "src/server/tokens.hpp"
 #include "src/store/feed_store.hpp"
@@ -24,6 +25,9 @@ int cmd_serve(const Args& a, std::ostream& out, std::ostream& err) {
   cfg.allow_plain_http = a.flag("allow-plain-http");
   cfg.feed_bytes_max = feed_bytes_max(a);
   cfg.access_log = &err;
+  ChannelSet channels = ChannelSet::load(a.channels_dir);
+  for (const auto& e : channels.in_payment_order())
+    cfg.fund_accounts[e.module->name()] = channel_fund_accounts(channels, e.module->name());
   Db::open(cfg.db_path);  // migrate once, and fail here with one line if the database is unusable
 
   // SIGINT/SIGTERM are taken by sigwait below: block them before any thread starts.

@@ -20,6 +20,7 @@
 #include "src/core/idnumber.hpp"
 #include "src/core/money.hpp"
 #include "src/intake/ingest.hpp"
+#include "src/reconcile/reconcile.hpp"
 #include "src/intake/verdict_json.hpp"
 #include "src/server/api_store.hpp"
 #include "src/server/tokens.hpp"
@@ -343,11 +344,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       case Route::get_claim: return get_claim();
       case Route::get_batches: return get_batches();
       case Route::get_batch_file: return get_batch_file();
-      case Route::post_statements:
-        // TODO(issue 6): bank statement upload belongs to reconciliation
-        // (SPEC 6); until it lands the route answers 501.
-        body_pending_ = has_body(req);
-        return error(501, "NOT_IMPLEMENTED", "statement upload is not available yet (reconciliation, issue 6)");
+      case Route::post_statements: return post_statement(req);
       case Route::healthz: return healthz();
       case Route::none: break;
     }
@@ -435,6 +432,39 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     audit_.subject = v.hospital_code + "/" + v.feed_id;
     if (r.status == 201) r.headers.emplace_back("Location", "/api/v1/feeds/" + v.feed_id);
     if (!key.empty()) store_reply(*db, principal, key, StoredReply{sha, r.status, r.body.dump()});
+    return r;
+  }
+
+  // SPEC 6 through the upload API: the same reconcile_statement as the CLI.
+  // 201 imported, 200 the same statement again, 422 refused (nothing changed).
+  Reply post_statement(HTTPServerRequest& req) {
+    auto ch = query_.find("channel");
+    if (ch == query_.end() || ch->second.empty()) {
+      body_pending_ = has_body(req);
+      return error(400, "CHANNEL_REQUIRED", "POST /api/v1/statements?channel=NAME");
+    }
+    const std::string channel = ch->second;
+    audit_.subject = channel;
+    auto accounts = ctx_->cfg.fund_accounts.find(channel);
+    if (accounts == ctx_->cfg.fund_accounts.end()) {
+      body_pending_ = has_body(req);
+      return error(404, "UNKNOWN_CHANNEL", "no channel " + channel);
+    }
+    std::string body;
+    if (auto bad = read_body(req, body)) return std::move(*bad);
+    ReconcileOptions opt;
+    opt.fund_accounts = accounts->second;
+    std::lock_guard lk(ctx_->write_mutex);
+    auto db = ctx_->pool.acquire();
+    ReconcileReport rep = reconcile_statement(*db, channel, FeedSource{"api/" + who_->token_id, &body}, opt);
+    Reply r;
+    r.body = report_json(rep);
+    switch (rep.outcome) {
+      case StatementOutcome::imported: r.status = 201; break;
+      case StatementOutcome::same_bytes: r.status = 200; break;
+      default: r.status = 422; break;
+    }
+    r.verdict = outcome_name(rep.outcome) + (rep.has_exceptions() ? " exceptions" : "");
     return r;
   }
 

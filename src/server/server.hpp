@@ -8,6 +8,9 @@
 #include <stdexcept>
 #include <string>
 
+#include <map>
+#include <vector>
+
 #include "src/core/limits.hpp"
 
 namespace relief {
@@ -24,6 +27,9 @@ struct ServerConfig {
   int request_ms_max = limits::http_request_ms_max;
   int idle_ms_max = limits::http_idle_ms_max;
   std::ostream* access_log = nullptr;     // one line per request, when set
+  // Fund accounts per channel (from the channel parameter files), for
+  // POST /api/v1/statements: which accounts a channel's statement may be for.
+  std::map<std::string, std::vector<std::string>> fund_accounts;
 };
 
 // A configuration the server refuses to start with (one clear line).

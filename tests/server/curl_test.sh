@@ -55,7 +55,7 @@ code 404 -H "Authorization: Bearer $gz002" "$url/api/v1/feeds/GZ001-20261128-01"
 code 200 -H "Authorization: Bearer $civil" "$url/api/v1/claims/GZ001/A1006"
 grep -q '"status": "queued"' "$work/body" || fail "claim not queued"
 code 403 -H "Authorization: Bearer $gz002" "$url/api/v1/claims/GZ001/A1006"
-code 501 -X POST -H "Authorization: Bearer $civil" --data-binary 'x' "$url/api/v1/statements?channel=lottery"
+code 422 -X POST -H "Authorization: Bearer $civil" --data-binary 'x' "$url/api/v1/statements?channel=lottery"
 # chunked upload of an oversized body: 413 (curl -T - sends chunked)
 head -c $((70 * 1024 * 1024)) /dev/zero | tr '\0' ' ' | \
   code 413 -X POST -H "Authorization: Bearer $gz001" -H 'Transfer-Encoding: chunked' -T - "$url/api/v1/feeds" || true

@@ -19,6 +19,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "channels/channel.hpp"
+#include "src/reconcile/reconcile.hpp"
 #include "src/core/idnumber.hpp"
 #include "src/server/server.hpp"
 #include "src/server/tokens.hpp"
@@ -156,6 +158,9 @@ struct Env {
     }
     cfg.db_path = db_path;
     cfg.listen = "127.0.0.1:0";
+    ChannelSet channels = ChannelSet::load(std::string(RELIEF_SOURCE_DIR) + "/channels");
+    for (const auto& e : channels.in_payment_order())
+      cfg.fund_accounts[e.module->name()] = channel_fund_accounts(channels, e.module->name());
     server = std::make_unique<Server>(cfg);
     server->start();
   }

@@ -211,8 +211,8 @@ BOOST_AUTO_TEST_CASE(read_endpoints_and_authorization_matrix) {
        {{"", 401}, {"hospital:H01", 403}, {"hospital:H02", 403}, {"civil-affairs", 200}, {"fund:government", 403},
         {"fund:lottery", 403}}},
       {"POST", "/api/v1/statements?channel=lottery",
-       {{"", 401}, {"hospital:H01", 403}, {"hospital:H02", 403}, {"civil-affairs", 501}, {"fund:government", 403},
-        {"fund:lottery", 501}}},
+       {{"", 401}, {"hospital:H01", 403}, {"hospital:H02", 403}, {"civil-affairs", 422}, {"fund:government", 403},
+        {"fund:lottery", 422}}},
       {"GET", "/healthz",
        {{"", 200}, {"hospital:H01", 200}, {"hospital:H02", 200}, {"civil-affairs", 200}, {"fund:government", 200},
         {"fund:lottery", 200}}},
@@ -273,6 +273,26 @@ BOOST_AUTO_TEST_CASE(read_endpoints_and_authorization_matrix) {
   BOOST_TEST(audit.front().role == "hospital:H01");
   BOOST_TEST(audit.front().status == 201);
   BOOST_TEST(audit.front().subject == "H01/A1");
+
+  // The lottery fund officer sends a bank statement (this batch paid the
+  // lottery nothing, so its one debit is unexpected): imported, with
+  // exceptions; the same statement again is 200 and changes nothing.
+  Request post;
+  post.method = "POST";
+  post.path = "/api/v1/statements?channel=lottery";
+  post.token = env.token.at("fund:lottery");
+  post.body = "booking_date,end_to_end_id,amount,direction\n2026-12-02,UNKNOWN-E2E-1,100.00,DBIT\n";
+  auto imported = env.call(post);
+  BOOST_TEST(imported.status == 201);
+  BOOST_TEST(imported.json()["outcome"] == "imported");
+  BOOST_TEST(imported.json()["exceptions"] == true);
+  BOOST_TEST(imported.json()["summary"]["entries"]["unexpected"]["count"] == 1);
+  BOOST_TEST(env.call(post).status == 200);
+  post.path = "/api/v1/statements";
+  BOOST_TEST(env.call(post).status == 400);
+  post.path = "/api/v1/statements?channel=nosuch";
+  post.token = env.token.at("civil-affairs");
+  BOOST_TEST(env.call(post).status == 404);
 }
 
 BOOST_AUTO_TEST_CASE(plain_http_only_on_loopback) {
