@@ -52,16 +52,27 @@ void ingest_inbox(Db& db, const std::string& inbox, const RunOptions& opt, RunRe
   }
 }
 
-// Files of committed batches that never got published (a crash after the commit).
+// True when DIR lacks one of the files batch B must have (SPEC 5).
+bool batch_file_missing(Db& db, const std::string& batch_id, const std::string& dir) {
+  for (const char* name : {"results.jsonl", "rejections.csv", "summary.json", "report.html"})
+    if (!file_exists(dir + "/" + name)) return true;
+  for (const auto& ch : load_batch_channels(db, batch_id)) {
+    if (!file_exists(dir + "/payments-" + ch.channel + ".csv")) return true;
+    if (ch.payments > 0 && !file_exists(dir + "/payments-" + ch.channel + ".xml")) return true;
+  }
+  return false;
+}
+
+// Files of committed batches that never got published (a crash after the
+// commit), and of published batches whose folder lost a file, are written
+// again from the database. A batch folder that is gone whole (archived, or
+// another --out) is left alone: `relief export` recreates it on purpose.
 void repair_unpublished(Db& db, const std::string& out_dir, std::ostream& out) {
   for (const auto& b : load_batches(db)) {
-    bool missing = !b.published || !file_exists(out_dir + "/" + b.batch_id + "/summary.json");
-    if (!b.published && missing) {
-      publish_batch(db, b.batch_id, out_dir);
-      out << "repaired: wrote the files of committed batch " << b.batch_id << "\n";
-    } else if (!b.published) {
-      publish_batch(db, b.batch_id, out_dir);
-    }
+    const std::string dir = out_dir + "/" + b.batch_id;
+    if (b.published && !(fs::is_directory(dir) && batch_file_missing(db, b.batch_id, dir))) continue;
+    publish_batch(db, b.batch_id, out_dir);
+    out << "repaired: wrote the files of committed batch " << b.batch_id << "\n";
   }
 }
 
