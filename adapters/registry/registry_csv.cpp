@@ -57,6 +57,18 @@ struct RowReader {
 
 }  // namespace
 
+namespace {
+// pain.001's creditor name (Cdtr/Nm) is Max140Text: a longer hospital name
+// would make every payment file paying the hospital invalid.
+constexpr std::size_t kPaymentNameCharsMax = 140;
+
+std::size_t utf8_chars(const std::string& s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+}  // namespace
+
 std::vector<Hospital> read_hospitals_csv(const std::string& bytes, std::vector<CsvError>& errors) {
   static const std::vector<std::string> kColumns = {"code", "name", "designated", "account", "bank_code", "bank_name"};
   std::vector<Hospital> out;
@@ -71,6 +83,9 @@ std::vector<Hospital> read_hospitals_csv(const std::string& bytes, std::vector<C
     else if (!seen.insert(h.code).second) r.fail("code", "hospital " + h.code + " appears twice in the file");
     h.name = r.get("name");
     if (h.name.empty()) r.fail("name", "empty");
+    else if (utf8_chars(h.name) > kPaymentNameCharsMax)
+      r.fail("name", std::to_string(utf8_chars(h.name)) + " characters, the payment files allow " +
+                         std::to_string(kPaymentNameCharsMax));
     h.designated = r.boolean("designated");
     h.account = r.get("account");
     if (!all_digits(h.account) || h.account.size() < 8 || h.account.size() > 32)
