@@ -152,7 +152,7 @@ for s in "${sizes[@]}"; do bench_size "$s"; done
 [ $day = 0 ] || bench_day
 
 echo
-echo "Relief benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo ?)"
+echo "Relief benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 echo "Each step: wall time (user+system CPU seconds) / peak RSS. Ratio: wall (CPU)."
 echo "| run | claims | feeds MB | (a) bare_parse | (b) ingest | (c) run | claims/s (b+c, wall) | (b+c)/(a) | registry import |"
 echo "|---|---|---|---|---|---|---|---|---|"
