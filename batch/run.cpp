@@ -168,10 +168,9 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
         row.discharge_date = c.discharge_date.iso();
         row.burden_fen = r.burden_fen;
         row.total_paid_fen = r.total_paid_fen;
-        row.trace = trace_json(r).dump();
-        nlohmann::json paid = nlohmann::json::object();
+        row.trace = trace_text(r);
+        row.paid = paid_text(r);
         for (const auto& o : r.channels) {
-          paid[o.channel] = format_fen(o.amount_fen);
           CapUsageCount& u = usage[o.channel];
           if (!o.eligible) continue;
           ++u.eligible;
@@ -179,7 +178,6 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
           if (o.used_before_fen >= o.cap_fen) ++u.spent;
           else if (o.amount_fen < o.computed_fen && o.amount_fen + o.used_before_fen == o.cap_fen) ++u.cut;
         }
-        row.paid = paid.dump();
         writer.add_result(batch_id, row);
         for (const auto& o : r.channels) {
           if (o.amount_fen <= 0) continue;

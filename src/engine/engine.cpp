@@ -113,4 +113,141 @@ nlohmann::json trace_json(const ClaimResult& r) {
   return t;
 }
 
+void append_json_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out += kHex[c >> 4];
+          out += kHex[c & 0xF];
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
+
+namespace {
+
+void key(std::string& out, const char* k, bool& first) {
+  if (!first) out += ',';
+  first = false;
+  out += '"';
+  out += k;
+  out += "\":";
+}
+
+void channel_text(std::string& out, const ChannelOutcome& o) {
+  // Keys in sorted order, as a std::map-backed JSON object dumps them.
+  bool first = true;
+  out += '{';
+  if (!o.in_force) {
+    key(out, "amount", first);
+    append_json_string(out, format_fen(0));
+    key(out, "in_force", first);
+    out += "false";
+    key(out, "note", first);
+    append_json_string(out, o.note);
+    out += '}';
+    return;
+  }
+  key(out, "amount", first);
+  append_json_string(out, format_fen(o.amount_fen));
+  if (o.eligible) {
+    key(out, "base", first);
+    append_json_string(out, format_fen(o.base_fen));
+    key(out, "cap", first);
+    append_json_string(out, format_fen(o.cap_fen));
+    key(out, "computed", first);
+    append_json_string(out, format_fen(o.computed_fen));
+  }
+  key(out, "eligible", first);
+  out += o.eligible ? "true" : "false";
+  key(out, "in_force", first);
+  out += "true";
+  if (!o.note.empty()) {
+    key(out, "note", first);
+    append_json_string(out, o.note);
+  }
+  if (o.eligible) {
+    key(out, "ratio_bp", first);
+    out += std::to_string(o.ratio_bp);
+    key(out, "remaining", first);
+    append_json_string(out, format_fen(o.remaining_fen));
+  }
+  key(out, "rules", first);
+  out += '[';
+  for (std::size_t i = 0; i < o.rules.size(); ++i) {
+    if (i) out += ',';
+    out += "{\"detail\":";
+    append_json_string(out, o.rules[i].detail);
+    out += ",\"ok\":";
+    out += o.rules[i].ok ? "true" : "false";
+    out += ",\"rule\":";
+    append_json_string(out, o.rules[i].rule);
+    out += '}';
+  }
+  out += ']';
+  if (o.eligible) {
+    key(out, "special_cap", first);
+    out += o.special_cap ? "true" : "false";
+    key(out, "used_before", first);
+    append_json_string(out, format_fen(o.used_before_fen));
+  }
+  key(out, "version", first);
+  append_json_string(out, o.version);
+  out += '}';
+}
+
+std::vector<const ChannelOutcome*> by_name(const ClaimResult& r) {
+  std::vector<const ChannelOutcome*> v;
+  for (const auto& o : r.channels) v.push_back(&o);
+  std::sort(v.begin(), v.end(), [](const ChannelOutcome* a, const ChannelOutcome* b) { return a->channel < b->channel; });
+  return v;
+}
+
+}  // namespace
+
+std::string trace_text(const ClaimResult& r) {
+  std::string out;
+  out.reserve(2048);
+  out += '{';
+  bool first = true;
+  for (const ChannelOutcome* o : by_name(r)) {
+    if (!first) out += ',';
+    first = false;
+    append_json_string(out, o->channel);
+    out += ':';
+    channel_text(out, *o);
+  }
+  out += '}';
+  return out;
+}
+
+std::string paid_text(const ClaimResult& r) {
+  std::string out = "{";
+  bool first = true;
+  for (const ChannelOutcome* o : by_name(r)) {
+    if (!first) out += ',';
+    first = false;
+    append_json_string(out, o->channel);
+    out += ':';
+    append_json_string(out, format_fen(o->amount_fen));
+  }
+  out += '}';
+  return out;
+}
+
 }  // namespace relief

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -54,5 +55,12 @@ ClaimResult adjudicate(const ChannelSet& channels, const Claim& claim, const Per
 
 // The trace as stored and written in results.jsonl (deterministic key order).
 nlohmann::json trace_json(const ClaimResult& r);
+// The same, serialised directly: byte for byte trace_json(r).dump(), without
+// building the JSON tree (the batch's hot path; a test pins the equality).
+std::string trace_text(const ClaimResult& r);
+// {"<channel>":"<amount>",...} with the channels in name order, as dump() writes it.
+std::string paid_text(const ClaimResult& r);
+// A JSON string literal as nlohmann's dump() writes it (UTF-8 kept).
+void append_json_string(std::string& out, std::string_view s);
 
 }  // namespace relief

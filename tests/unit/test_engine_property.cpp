@@ -8,6 +8,7 @@
 #include <array>
 #include <random>
 
+#include "src/core/money.hpp"
 #include "tests/unit/test_support.hpp"
 
 using namespace relief;
@@ -295,6 +296,11 @@ BOOST_AUTO_TEST_CASE(random_claims_keep_the_invariants_and_match_the_reference) 
                                 << ", reference " << expected[k] << " (discharge " << c.discharge_date.iso() << ")");
       }
       BOOST_TEST(sum == r.total_paid_fen);
+      // The batch's direct serialisation is byte for byte the JSON tree's.
+      if (trace_text(r) != trace_json(r).dump()) BOOST_ERROR("trace_text differs for " << c.claim_id);
+      nlohmann::json paid_obj = nlohmann::json::object();
+      for (const auto& o : r.channels) paid_obj[o.channel] = format_fen(o.amount_fen);
+      if (paid_text(r) != paid_obj.dump()) BOOST_ERROR("paid_text differs for " << c.claim_id);
       if (r.total_paid_fen > r.burden_fen) BOOST_ERROR("claim " << c.claim_id << " paid more than its burden");
       BOOST_TEST(r.burden_fen == c.in_scope_fen + c.out_of_scope_fen);
     }
