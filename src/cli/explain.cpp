@@ -9,6 +9,7 @@
 
 #include "src/cli/cli.hpp"
 #include "src/core/idnumber.hpp"
+#include "src/core/money.hpp"
 #include "src/store/batch_store.hpp"
 
 using namespace Poco::Data::Keywords;
@@ -57,8 +58,7 @@ int cmd_explain(const Args& a, std::ostream& out, std::ostream&) {
     out << fmt::format("claim {} of {} (feed {}), patient {}, discharged {}\n", claim, hospital, r.feed_id,
                        mask_id(r.patient_id), r.discharge_date);
     out << fmt::format("adjudicated in batch {}: self-paid burden {}, relief paid {}\n", batch,
-                       fmt::format("{}.{:02d}", r.burden_fen / 100, r.burden_fen % 100),
-                       fmt::format("{}.{:02d}", r.total_paid_fen / 100, r.total_paid_fen % 100));
+                       format_fen(r.burden_fen), format_fen(r.total_paid_fen));
     out << "channels in payment order:\n";
     // The trace object is keyed by channel; show it in the order recorded for the batch.
     for (const auto& ch : load_batch_channels(*db, batch))
