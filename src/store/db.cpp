@@ -31,7 +31,7 @@ std::unique_ptr<Db> Db::open(const std::string& path) {
     ses << "PRAGMA synchronous=FULL", now;
     ses << "PRAGMA foreign_keys=ON", now;
     ses << "PRAGMA busy_timeout=10000", now;
-    ses << "PRAGMA cache_size=-65536", now;  // 64 MiB page cache (negative: KiB)
+    ses << "PRAGMA cache_size=-32768", now;  // 32 MiB page cache (negative: KiB): bounds RSS
     db->migrate();
     return db;
   } catch (const Poco::Exception& e) {
