@@ -209,30 +209,12 @@ FeedParse read_feed(const FeedSource& src, const std::string& encoding, const Fe
   std::unique_ptr<SAX2XMLReader> reader(XMLReaderFactory::createXMLReader(XMLPlatformUtils::fgMemoryManager, g_pool));
   xml::RefuseAllResolver resolver;
   xml::harden(*reader, resolver);
-  reader->setFeature(XMLUni::fgSAX2CoreValidation, true);
-  reader->setFeature(XMLUni::fgXercesDynamic, false);
-  reader->setFeature(XMLUni::fgXercesSchema, true);
-  reader->setFeature(XMLUni::fgXercesSchemaFullChecking, false);
-  reader->setFeature(XMLUni::fgXercesUseCachedGrammarInParse, true);
-  reader->setFeature(XMLUni::fgXercesIdentityConstraintChecking, false);
+  xml::validate_with_cached_grammar(*reader);
   Handler handler(cb, out);
   reader->setContentHandler(&handler);
   reader->setErrorHandler(&handler);
 
-  std::unique_ptr<InputSource> input;
-  if (src.buffer) {
-    input = std::make_unique<MemBufInputSource>(reinterpret_cast<const XMLByte*>(src.buffer->data()),
-                                                src.buffer->size(), "feed");
-  } else {
-    XMLCh* xpath = XMLString::transcode(src.path.c_str());
-    input = std::make_unique<LocalFileInputSource>(xpath);
-    XMLString::release(&xpath);
-  }
-  if (!encoding.empty()) {
-    XMLCh* xenc = XMLString::transcode(encoding.c_str());
-    input->setEncoding(xenc);
-    XMLString::release(&xenc);
-  }
+  std::unique_ptr<InputSource> input = xml::make_input(src.path, src.buffer, encoding);
   try {
     reader->parse(*input);
     out.ok = true;

@@ -1,5 +1,7 @@
 #include "adapters/feed/xerces_support.hpp"
 
+#include <xercesc/framework/LocalFileInputSource.hpp>
+#include <xercesc/framework/MemBufInputSource.hpp>
 #include <xercesc/sax/SAXException.hpp>
 #include <xercesc/sax2/XMLReaderFactory.hpp>
 #include <xercesc/util/PlatformUtils.hpp>
@@ -77,6 +79,33 @@ void harden(SAX2XMLReader& reader, RefuseAllResolver& resolver) {
   reader.setFeature(XMLUni::fgXercesContinueAfterFatalError, false);
   reader.setProperty(XMLUni::fgXercesSecurityManager, g_security);
   reader.setEntityResolver(&resolver);
+}
+
+void validate_with_cached_grammar(SAX2XMLReader& reader) {
+  reader.setFeature(XMLUni::fgSAX2CoreValidation, true);
+  reader.setFeature(XMLUni::fgXercesDynamic, false);
+  reader.setFeature(XMLUni::fgXercesSchema, true);
+  reader.setFeature(XMLUni::fgXercesSchemaFullChecking, false);
+  reader.setFeature(XMLUni::fgXercesUseCachedGrammarInParse, true);
+  reader.setFeature(XMLUni::fgXercesIdentityConstraintChecking, false);
+}
+
+std::unique_ptr<InputSource> make_input(const std::string& path, const std::string* buffer, const std::string& encoding) {
+  std::unique_ptr<InputSource> input;
+  if (buffer) {
+    input = std::make_unique<MemBufInputSource>(reinterpret_cast<const XMLByte*>(buffer->data()), buffer->size(),
+                                                path.empty() ? "buffer" : path.c_str());
+  } else {
+    XMLCh* xpath = XMLString::transcode(path.c_str());
+    input = std::make_unique<LocalFileInputSource>(xpath);
+    XMLString::release(&xpath);
+  }
+  if (!encoding.empty()) {
+    XMLCh* xenc = XMLString::transcode(encoding.c_str());
+    input->setEncoding(xenc);
+    XMLString::release(&xenc);
+  }
+  return input;
 }
 
 }  // namespace relief::xml

@@ -345,20 +345,8 @@ StatementParse read_camt053(const FeedSource& src, const GuardResult& guard) {
   Handler handler(out);
   reader->setContentHandler(&handler);
   reader->setErrorHandler(&handler);
-  std::unique_ptr<InputSource> input;
-  if (src.buffer) {
-    input = std::make_unique<MemBufInputSource>(reinterpret_cast<const XMLByte*>(src.buffer->data()),
-                                                src.buffer->size(), "statement");
-  } else {
-    XMLCh* xpath = XMLString::transcode(src.path.c_str());
-    input = std::make_unique<LocalFileInputSource>(xpath);
-    XMLString::release(&xpath);
-  }
-  if (!guard.encoding.empty()) {
-    XMLCh* xenc = XMLString::transcode(guard.encoding.c_str());
-    input->setEncoding(xenc);
-    XMLString::release(&xenc);
-  }
+  std::unique_ptr<InputSource> input = xml::make_input(src.path, src.buffer, guard.encoding);
+
   std::string refusal;
   try {
     reader->parse(*input);

@@ -81,12 +81,7 @@ int main(int argc, char** argv) {
       std::unique_ptr<SAX2XMLReader> reader(XMLReaderFactory::createXMLReader(XMLPlatformUtils::fgMemoryManager, &pool));
       relief::xml::RefuseAllResolver resolver;
       relief::xml::harden(*reader, resolver);
-      reader->setFeature(XMLUni::fgSAX2CoreValidation, true);
-      reader->setFeature(XMLUni::fgXercesDynamic, false);
-      reader->setFeature(XMLUni::fgXercesSchema, true);
-      reader->setFeature(XMLUni::fgXercesSchemaFullChecking, false);
-      reader->setFeature(XMLUni::fgXercesUseCachedGrammarInParse, true);
-      reader->setFeature(XMLUni::fgXercesIdentityConstraintChecking, false);
+      relief::xml::validate_with_cached_grammar(*reader);
       CountingHandler handler;
       reader->setContentHandler(&handler);
       reader->setErrorHandler(&handler);
