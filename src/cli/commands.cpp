@@ -81,7 +81,7 @@ int cmd_registry_import(const Args& a, std::ostream& out, std::ostream& err) {
                     [](Db& db, const std::vector<Person>& rows) { upsert_persons(db, rows); });
 }
 
-int cmd_ingest(const Args& a, std::ostream& out, std::ostream&) {
+int cmd_ingest(const Args& a, std::ostream& out, std::ostream& err) {
   if (a.words.empty()) throw UsageError("ingest needs at least one FEED");
   if (a.words.size() > limits::feeds_per_ingest_max) throw UsageError("too many feeds in one call");
   IngestOptions opt;
@@ -90,6 +90,14 @@ int cmd_ingest(const Args& a, std::ostream& out, std::ostream&) {
   bool any_refused = false;
   nlohmann::json all = nlohmann::json::array();
   for (const auto& file : a.words) {
+    // A file that cannot be read is the operator's mistake, not a hospital's
+    // feed: nothing is recorded, the other feeds go on, the exit status is 2.
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec) || ::access(file.c_str(), R_OK) != 0) {
+      err << "relief: " << file << ": not a readable file; nothing recorded for it\n";
+      any_refused = true;
+      continue;
+    }
     FeedVerdict v = ingest_feed(*db, FeedSource{file, nullptr}, opt);
     bool refused = v.outcome == FeedOutcome::refused;
     any_refused = any_refused || refused;
