@@ -10,6 +10,7 @@
 #include "src/core/limits.hpp"
 #include "src/core/money.hpp"
 #include "src/intake/checks.hpp"
+#include "src/intake/feed_pipe.hpp"
 #include "src/util/fault.hpp"
 
 namespace relief {
@@ -82,9 +83,6 @@ void record_refusal(Db& db, FeedVerdict& v, std::int64_t claims_total) {
   v.claims_total = claims_total;
 }
 
-// Thrown from the header callback to stop reading a feed of another hospital.
-struct HospitalMismatch {};
-
 bool other_hospital(const IngestOptions& opt, const std::string& code) {
   return !opt.expected_hospital.empty() && !code.empty() && code != opt.expected_hospital;
 }
@@ -135,68 +133,61 @@ FeedVerdict ingest_feed(Db& db, const FeedSource& src, const IngestOptions& opt)
   tx.emplace(db);
   FeedWriter w(db);
   std::int64_t seq = w.next_feed_seq();
-  bool hospital_known = false, feed_taken = false, header_seen = false;
-  std::optional<Date> created;
-  std::int64_t valid_total_fen = 0;
+  bool hospital_known = false, feed_taken = false, mismatched = false;
 
-  FeedCallbacks cb;
-  cb.on_header = [&](const RawHeader& h) {
-    header_seen = true;
-    if (other_hospital(opt, h.hospital_code)) {
-      v.hospital_code = h.hospital_code;
-      throw HospitalMismatch{};
-    }
-    v.hospital_code = h.hospital_code;
-    v.feed_id = h.feed_id;
-    created = timestamp_date(h.created_at);
-    hospital_known = hospital_exists(db, h.hospital_code);
-    feed_taken = find_accepted_feed(db, h.hospital_code, h.feed_id).has_value();
-    FeedRecord f;
-    f.seq = seq;
-    f.hospital_code = h.hospital_code;
-    f.feed_id = h.feed_id;
-    f.sha256 = v.sha256;
-    f.bytes = v.bytes;
-    f.source = v.source;
-    f.received_at = v.received_at;
-    f.verdict = "pending";
-    w.insert_feed(f);
-  };
+  // Two threads: a reader parses, validates and checks claims (CPU: Xerces
+  // and SPEC 3); this thread owns the database (header look-ups, DUPLICATE,
+  // bulk writes). They meet in a bounded queue, so memory stays flat.
+  FeedPipe pipe(src, g.encoding);
   auto take = [&](FeedWriter::Flushed f) {
     v.claims_accepted += f.accepted;
     v.claims_rejected += static_cast<std::int64_t>(f.rejections.size());
     for (auto& r : f.rejections)
       if (v.rejections.size() < limits::rejections_shown_per_feed_max) v.rejections.push_back(std::move(r));
   };
-  cb.on_claim = [&](const RawClaim& raw) {
-    assert(header_seen);
-    if (auto total = parse_amount_fen(raw.total)) valid_total_fen = add_fen(valid_total_fen, *total);
-    Claim c;
-    auto failure = check_claim(raw, v.hospital_code, v.feed_id, created.value_or(Date{9999, 12, 31}), c);
-    if (failure) {
-      RejectionRecord r;
-      r.feed_seq = seq;
-      r.position = raw.position;
-      r.hospital_code = v.hospital_code;
-      r.feed_id = v.feed_id;
-      r.claim_id = raw.claim_id.size() > 64 ? raw.claim_id.substr(0, 64) : raw.claim_id;
-      r.reason = failure->reason;
-      r.detail = failure->detail;
-      w.queue_rejection(std::move(r));
-    } else {
-      c.feed_seq = seq;
-      w.queue_claim(std::move(c));
+  FeedPipe::Message m;
+  while (pipe.next(m)) {
+    if (m.kind == FeedPipe::Message::kHeader) {
+      const RawHeader& h = m.header;
+      v.hospital_code = h.hospital_code;
+      v.feed_id = h.feed_id;
+      if (other_hospital(opt, h.hospital_code)) {
+        mismatched = true;
+        pipe.stop();
+        continue;
+      }
+      hospital_known = hospital_exists(db, h.hospital_code);
+      feed_taken = find_accepted_feed(db, h.hospital_code, h.feed_id).has_value();
+      FeedRecord f;
+      f.seq = seq;
+      f.hospital_code = h.hospital_code;
+      f.feed_id = h.feed_id;
+      f.sha256 = v.sha256;
+      f.bytes = v.bytes;
+      f.source = v.source;
+      f.received_at = v.received_at;
+      f.verdict = "pending";
+      w.insert_feed(f);
+      continue;
     }
-    if (w.flush_due()) take(w.flush(hospital_known));
-  };
-
-  FeedParse p;
-  try {
-    p = read_feed(src, g.encoding, cb);
-  } catch (const HospitalMismatch&) {
+    if (mismatched) continue;
+    for (auto& item : m.items) {
+      if (item.claim) {
+        item.claim->feed_seq = seq;
+        w.queue_claim(std::move(*item.claim));
+      } else {
+        item.rejection.feed_seq = seq;
+        w.queue_rejection(std::move(item.rejection));
+      }
+      if (w.flush_due()) take(w.flush(hospital_known));
+    }
+  }
+  if (mismatched) {
     tx.reset();  // roll back the pending feed row: nothing of it stays
     return mismatch(v, opt, v.hospital_code);
   }
+  FeedParse p = pipe.result();
+  std::int64_t valid_total_fen = pipe.valid_total_fen();
   if (p.ok) take(w.flush(hospital_known));
   v.claims_total = p.claim_elements;
   if (!p.ok) {
