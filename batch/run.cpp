@@ -6,9 +6,9 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <thread>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "adapters/payments/payment_files.hpp"
 #include "batch/outputs.hpp"
@@ -18,6 +18,7 @@
 #include "src/store/batch_store.hpp"
 #include "src/store/registry_store.hpp"
 #include "src/util/fault.hpp"
+#include "src/util/bounded_queue.hpp"
 #include "src/util/files.hpp"
 
 namespace relief {
@@ -99,6 +100,87 @@ class Progress {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now(), last_{};
 };
 
+constexpr std::size_t kChunksInFlight = 2;
+
+struct CapUsageCount {
+  std::int64_t eligible = 0, paid = 0, cut = 0, spent = 0;
+};
+
+struct Adjudicated {
+  std::vector<ResultRow> results;
+  std::vector<PaymentRow> payments;
+  std::exception_ptr error;
+};
+
+// SPEC 4.1 over a batch's claims in processing order, chunk by chunk: the
+// results and payments rows, and the per-channel figures for the checks.
+struct Adjudicator {
+  Adjudicator(const ChannelSet& c, const std::map<std::string, Hospital>& h, const std::map<std::string, Person>& p,
+              Ledger& l, const std::string& b)
+      : channels(c), hospitals(h), persons(p), ledger(l), batch_id(b) {}
+  const ChannelSet& channels;
+  const std::map<std::string, Hospital>& hospitals;
+  const std::map<std::string, Person>& persons;
+  Ledger& ledger;
+  const std::string& batch_id;
+  std::int64_t position = 0;
+  std::map<std::string, std::int64_t> paid_per_channel, count_per_channel;
+  std::map<std::string, CapUsageCount> usage;
+
+  void process(const std::vector<Claim>& claims, Adjudicated& out) {
+    out.results.reserve(claims.size());
+    for (const auto& c : claims) {
+      ++position;
+      auto hit = hospitals.find(c.hospital_code);
+      if (hit == hospitals.end()) throw InvariantError("claim of unknown hospital " + c.hospital_code);
+      Person absent;
+      absent.id_number = c.patient_id;
+      auto pit = persons.find(c.patient_id);
+      const Person& person = pit == persons.end() ? absent : pit->second;
+      ClaimResult r = adjudicate(channels, c, person, hit->second, persons, ledger);
+      ResultRow row;
+      row.position = position;
+      row.hospital_code = c.hospital_code;
+      row.claim_id = c.claim_id;
+      row.feed_id = c.feed_id;
+      row.patient_id = c.patient_id;
+      row.discharge_date = c.discharge_date.iso();
+      row.burden_fen = r.burden_fen;
+      row.total_paid_fen = r.total_paid_fen;
+      row.trace = trace_text(r);
+      row.paid = paid_text(r);
+      for (const auto& o : r.channels) {
+        CapUsageCount& u = usage[o.channel];
+        if (!o.eligible) continue;
+        ++u.eligible;
+        if (o.amount_fen > 0) ++u.paid;
+        if (o.used_before_fen >= o.cap_fen) ++u.spent;
+        else if (o.amount_fen < o.computed_fen && o.amount_fen + o.used_before_fen == o.cap_fen) ++u.cut;
+      }
+      for (const auto& o : r.channels) {
+        if (o.amount_fen <= 0) continue;
+        PaymentRow p;
+        p.batch_id = batch_id;
+        p.channel = o.channel;
+        p.position = ++count_per_channel[o.channel];
+        p.end_to_end_id = end_to_end_id(batch_id, o.channel, p.position);
+        p.result_position = position;
+        p.hospital_code = c.hospital_code;
+        p.hospital_name = hit->second.name;
+        p.account = hit->second.account;
+        p.bank_code = hit->second.bank_code;
+        p.claim_id = c.claim_id;
+        p.patient_id = c.patient_id;
+        p.discharge_date = row.discharge_date;
+        p.amount_fen = o.amount_fen;
+        paid_per_channel[o.channel] = add_fen(paid_per_channel[o.channel], o.amount_fen);
+        out.payments.push_back(std::move(p));
+      }
+      out.results.push_back(std::move(row));
+    }
+  }
+};
+
 }  // namespace
 
 RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, std::ostream& out, std::ostream& err) {
@@ -139,68 +221,68 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     Ledger ledger;
     load_ledger_for_batch(db, batch_id, ledger);
 
-    std::map<std::string, std::int64_t> paid_per_channel, count_per_channel;
-    struct CapUsageCount {
-      std::int64_t eligible = 0, paid = 0, cut = 0, spent = 0;
-    };
-    std::map<std::string, CapUsageCount> usage;
+    // Two threads: this one owns the database (claims by cursor, results and
+    // payments written in bulk); the adjudicator owns the ledger and works
+    // through the claims in processing order. Chunks travel through bounded
+    // queues in order, so the result is the same as one thread's.
+    Adjudicator adj(channels, hospitals, persons, ledger, batch_id);
     Progress progress(opt.progress, claims_total, err);
     ResultWriter writer(db);
     ClaimCursor cursor(db, batch_id, kClaimChunkRows);
-    std::vector<Claim> chunk;
-    std::int64_t position = 0;
-    while (cursor.next(chunk)) {
-      for (const auto& c : chunk) {
-        ++position;
-        auto hit = hospitals.find(c.hospital_code);
-        if (hit == hospitals.end()) throw InvariantError("claim of unknown hospital " + c.hospital_code);
-        Person absent;
-        absent.id_number = c.patient_id;
-        auto pit = persons.find(c.patient_id);
-        const Person& person = pit == persons.end() ? absent : pit->second;
-        ClaimResult r = adjudicate(channels, c, person, hit->second, persons, ledger);
-        ResultRow row;
-        row.position = position;
-        row.hospital_code = c.hospital_code;
-        row.claim_id = c.claim_id;
-        row.feed_id = c.feed_id;
-        row.patient_id = c.patient_id;
-        row.discharge_date = c.discharge_date.iso();
-        row.burden_fen = r.burden_fen;
-        row.total_paid_fen = r.total_paid_fen;
-        row.trace = trace_text(r);
-        row.paid = paid_text(r);
-        for (const auto& o : r.channels) {
-          CapUsageCount& u = usage[o.channel];
-          if (!o.eligible) continue;
-          ++u.eligible;
-          if (o.amount_fen > 0) ++u.paid;
-          if (o.used_before_fen >= o.cap_fen) ++u.spent;
-          else if (o.amount_fen < o.computed_fen && o.amount_fen + o.used_before_fen == o.cap_fen) ++u.cut;
+    BoundedQueue<std::vector<Claim>> to_adjudicate(kChunksInFlight);
+    BoundedQueue<Adjudicated> adjudicated(kChunksInFlight);
+    std::thread worker([&] {
+      std::vector<Claim> claims;
+      while (to_adjudicate.pop(claims)) {
+        Adjudicated done;
+        try {
+          adj.process(claims, done);
+        } catch (...) {
+          done.error = std::current_exception();
         }
-        writer.add_result(batch_id, row);
-        for (const auto& o : r.channels) {
-          if (o.amount_fen <= 0) continue;
-          PaymentRow p;
-          p.batch_id = batch_id;
-          p.channel = o.channel;
-          p.position = ++count_per_channel[o.channel];
-          p.end_to_end_id = end_to_end_id(batch_id, o.channel, p.position);
-          p.result_position = position;
-          p.hospital_code = c.hospital_code;
-          p.hospital_name = hit->second.name;
-          p.account = hit->second.account;
-          p.bank_code = hit->second.bank_code;
-          p.claim_id = c.claim_id;
-          p.patient_id = c.patient_id;
-          p.discharge_date = row.discharge_date;
-          p.amount_fen = o.amount_fen;
-          paid_per_channel[o.channel] = add_fen(paid_per_channel[o.channel], o.amount_fen);
-          writer.add_payment(p);
-        }
-        progress.tick(position);
+        bool failed = static_cast<bool>(done.error);
+        if (!adjudicated.push(std::move(done)) || failed) break;
       }
+      adjudicated.close();
+    });
+    struct Joiner {
+      std::thread& t;
+      BoundedQueue<std::vector<Claim>>& in;
+      BoundedQueue<Adjudicated>& out;
+      ~Joiner() {
+        in.close();
+        out.close();
+        if (t.joinable()) t.join();
+      }
+    } joiner{worker, to_adjudicate, adjudicated};
+    std::int64_t position = 0;
+    std::size_t in_flight = 0;
+    bool more = true;
+    std::vector<Claim> chunk;
+    while (more || in_flight > 0) {
+      if (more && in_flight < kChunksInFlight) {
+        more = cursor.next(chunk);
+        if (more) {
+          to_adjudicate.push(std::move(chunk));
+          chunk = {};
+          ++in_flight;
+        } else {
+          to_adjudicate.close();
+        }
+        continue;
+      }
+      Adjudicated done;
+      if (!adjudicated.pop(done)) throw InvariantError("the adjudicator stopped before the last claim");
+      --in_flight;
+      if (done.error) std::rethrow_exception(done.error);
+      for (const auto& row : done.results) writer.add_result(batch_id, row);
+      for (const auto& p : done.payments) writer.add_payment(p);
+      position += static_cast<std::int64_t>(done.results.size());
+      progress.tick(position);
     }
+    auto& paid_per_channel = adj.paid_per_channel;
+    auto& count_per_channel = adj.count_per_channel;
+    auto& usage = adj.usage;
     writer.flush();
     if (position != claims_total) throw InvariantError("the claim cursor returned a different number of claims");
 
