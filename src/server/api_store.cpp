@@ -87,25 +87,9 @@ std::optional<StoredClaim> find_claim(Db& db, const std::string& hospital_code, 
 std::vector<RejectionRecord> claim_rejections(Db& db, const std::string& hospital_code, const std::string& claim_id) {
   std::string h = hospital_code, c = claim_id;
   Statement st(db.session());
-  st << "SELECT feed_seq, position, feed_id, reason, detail, batch_id FROM rejections"
-        " WHERE hospital_code = ? AND claim_id = ? ORDER BY seq",
+  st << std::string("SELECT ") + kRejectionColumns + " FROM rejections WHERE hospital_code = ? AND claim_id = ? ORDER BY seq",
       use(h), use(c);
-  st.execute();
-  Poco::Data::RecordSet rs(st);
-  std::vector<RejectionRecord> out;
-  for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
-    RejectionRecord r;
-    r.feed_seq = rs["feed_seq"].convert<Poco::Int64>();
-    r.position = rs["position"].convert<Poco::Int64>();
-    r.hospital_code = hospital_code;
-    r.feed_id = rs["feed_id"].convert<std::string>();
-    r.claim_id = claim_id;
-    r.reason = rs["reason"].convert<std::string>();
-    r.detail = rs["detail"].convert<std::string>();
-    if (!rs["batch_id"].isEmpty()) r.batch_id = rs["batch_id"].convert<std::string>();
-    out.push_back(std::move(r));
-  }
-  return out;
+  return read_rejections(st);
 }
 
 }  // namespace relief

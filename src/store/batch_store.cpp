@@ -406,28 +406,12 @@ std::vector<BatchChannelRow> load_batch_channels(Db& db, const std::string& batc
 }
 
 std::vector<RejectionRecord> load_batch_rejections(Db& db, const std::string& batch_id) {
-  std::vector<RejectionRecord> out;
   std::string b = batch_id;
   Statement st(db.session());
   // Reported in the order the feeds came in, and within a feed in document order.
-  st << "SELECT feed_seq, position, hospital_code, feed_id, claim_id, reason, detail FROM rejections"
-        " WHERE batch_id = ? ORDER BY feed_seq, position, seq",
+  st << std::string("SELECT ") + kRejectionColumns + " FROM rejections WHERE batch_id = ? ORDER BY feed_seq, position, seq",
       use(b);
-  st.execute();
-  Poco::Data::RecordSet rs(st);
-  for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
-    RejectionRecord r;
-    r.feed_seq = rs[0].convert<Poco::Int64>();
-    r.position = rs[1].convert<Poco::Int64>();
-    r.hospital_code = rs[2].convert<std::string>();
-    r.feed_id = rs[3].convert<std::string>();
-    r.claim_id = rs[4].convert<std::string>();
-    r.reason = rs[5].convert<std::string>();
-    r.detail = rs[6].convert<std::string>();
-    r.batch_id = batch_id;
-    out.push_back(std::move(r));
-  }
-  return out;
+  return read_rejections(st);
 }
 
 std::int64_t count_batch_feeds(Db& db, const std::string& batch_id, bool refused) {

@@ -240,19 +240,14 @@ std::vector<FeedRecord> feeds_by_id(Db& db, const std::string& hospital_code, co
   return out;
 }
 
-std::vector<RejectionRecord> feed_rejections(Db& db, std::int64_t feed_seq, std::size_t limit) {
-  std::vector<RejectionRecord> out;
-  Poco::Int64 s = feed_seq;
-  Poco::Int64 lim = static_cast<Poco::Int64>(limit);
-  Statement st(db.session());
-  st << "SELECT position, hospital_code, feed_id, claim_id, reason, detail, batch_id FROM rejections"
-        " WHERE feed_seq = ? ORDER BY seq LIMIT ?",
-      use(s), use(lim);
+std::vector<RejectionRecord> read_rejections(Statement& st) {
   st.execute();
   Poco::Data::RecordSet rs(st);
+  std::vector<RejectionRecord> out;
+  out.reserve(rs.rowCount());
   for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
     RejectionRecord r;
-    r.feed_seq = feed_seq;
+    r.feed_seq = rs["feed_seq"].convert<Poco::Int64>();
     r.position = rs["position"].convert<Poco::Int64>();
     r.hospital_code = rs["hospital_code"].convert<std::string>();
     r.feed_id = rs["feed_id"].convert<std::string>();
@@ -263,6 +258,15 @@ std::vector<RejectionRecord> feed_rejections(Db& db, std::int64_t feed_seq, std:
     out.push_back(std::move(r));
   }
   return out;
+}
+
+std::vector<RejectionRecord> feed_rejections(Db& db, std::int64_t feed_seq, std::size_t limit) {
+  Poco::Int64 s = feed_seq;
+  Poco::Int64 lim = static_cast<Poco::Int64>(limit);
+  Statement st(db.session());
+  st << std::string("SELECT ") + kRejectionColumns + " FROM rejections WHERE feed_seq = ? ORDER BY seq LIMIT ?", use(s),
+      use(lim);
+  return read_rejections(st);
 }
 
 }  // namespace relief

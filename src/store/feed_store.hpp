@@ -66,6 +66,12 @@ std::optional<FeedRecord> find_feed_by_sha(Db& db, const std::string& sha256, bo
 std::optional<FeedRecord> find_accepted_feed(Db& db, const std::string& hospital_code, const std::string& feed_id);
 std::optional<FeedRecord> find_unreported_refusal(Db& db, const std::string& sha256, const std::string& source);
 std::vector<RejectionRecord> feed_rejections(Db& db, std::int64_t feed_seq, std::size_t limit);
+
+// "SELECT <kRejectionColumns> FROM rejections ..." statements share one row
+// mapping: executes `st` and returns its rows in the statement's order.
+inline constexpr const char* kRejectionColumns =
+    "feed_seq, position, hospital_code, feed_id, claim_id, reason, detail, batch_id";
+std::vector<RejectionRecord> read_rejections(Poco::Data::Statement& st);
 std::vector<FeedRecord> feeds_by_id(Db& db, const std::string& hospital_code, const std::string& feed_id);
 
 std::string encode_diagnoses(const std::vector<std::string>& codes);
