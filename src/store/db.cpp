@@ -27,10 +27,12 @@ std::unique_ptr<Db> Db::open(const std::string& path) {
     Poco::Data::Session s("SQLite", path);
     std::unique_ptr<Db> db(new Db(std::move(s)));
     auto& ses = db->session_;
+    // The busy timeout first: every later statement (journal mode included)
+    // then waits for a concurrent writer instead of failing at once.
+    ses << "PRAGMA busy_timeout=10000", now;
     ses << "PRAGMA journal_mode=WAL", now;
     ses << "PRAGMA synchronous=FULL", now;
     ses << "PRAGMA foreign_keys=ON", now;
-    ses << "PRAGMA busy_timeout=10000", now;
     ses << "PRAGMA cache_size=-32768", now;  // 32 MiB page cache (negative: KiB): bounds RSS
     db->migrate();
     return db;
@@ -46,15 +48,21 @@ int Db::schema_version() {
 }
 
 void Db::migrate() {
+  const auto& steps = migrations();
+  // A database at the latest version is only read: opening one (a server's
+  // pooled connection, a second process) never takes the write lock.
+  int tables = 0;
+  session_ << "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'", into(tables), now;
+  if (tables == 1 && schema_version() == static_cast<int>(steps.size())) return;
   session_ << "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)", now;
   session_ << "INSERT INTO meta(key, value) VALUES('schema_version', '0') ON CONFLICT(key) DO NOTHING", now;
   int current = schema_version();
-  const auto& steps = migrations();
   if (current > static_cast<int>(steps.size()))
     throw DbError("database schema version " + std::to_string(current) + " is newer than this build (" +
                   std::to_string(steps.size()) + ")");
   for (int v = current; v < static_cast<int>(steps.size()); ++v) {
     Tx tx(*this);
+    if (schema_version() > v) continue;  // another process took this step meanwhile
     for (const auto& sql : steps[static_cast<std::size_t>(v)]) session_ << sql, now;
     std::string next = std::to_string(v + 1);
     session_ << "UPDATE meta SET value=? WHERE key='schema_version'", use(next), now;

@@ -50,7 +50,7 @@ BOOST_AUTO_TEST_CASE(sixteen_concurrent_uploads_from_eight_hospitals) {
         }
       });
     for (auto& t : threads) t.join();
-    for (std::size_t i = 0; i < uploads.size(); ++i) BOOST_TEST(status[i] == (round == 0 ? 201 : 200), "upload " << i);
+    for (std::size_t i = 0; i < uploads.size(); ++i) BOOST_TEST(status[i] == (round == 0 ? 201 : 200), "upload " << i << " round " << round << " got " << status[i]);
   }
   auto db = Db::open(env.db_path);
   Poco::Int64 feeds = 0, claims = 0, distinct = 0;
