@@ -122,7 +122,9 @@ void Server::start() {
   params->setKeepAlive(true);
   params->setKeepAliveTimeout(Poco::Timespan(Poco::Timespan::TimeDiff(std::min(m.cfg.idle_ms_max, m.cfg.header_ms_max)) * 1000));
   params->setMaxKeepAliveRequests(limits::http_keepalive_requests_max);
-  params->setThreadIdleTime(Poco::Timespan(60, 0));
+  // Idle dispatcher threads end after a second: Poco's stop() wakes only one
+  // of them, so a long idle time made stop() wait for it (up to 60 s).
+  params->setThreadIdleTime(Poco::Timespan(1, 0));
   params->setSoftwareVersion("relief");
   m.watchdog = std::make_unique<Watchdog>(limits::http_watchdog_tick_ms);
   m.pool = std::make_unique<Poco::ThreadPool>(2, m.cfg.threads + 1, 60);
