@@ -220,9 +220,12 @@ std::vector<const ChannelOutcome*> by_name(const ClaimResult& r) {
 
 }  // namespace
 
-std::string trace_text(const ClaimResult& r) {
+namespace {
+// {"<channel>":<value>,...} with the channels in name order; `value` appends one channel's JSON.
+template <typename Value>
+std::string by_channel_object(const ClaimResult& r, std::size_t reserve_bytes, Value value) {
   std::string out;
-  out.reserve(2048);
+  out.reserve(reserve_bytes);
   out += '{';
   bool first = true;
   for (const ChannelOutcome* o : by_name(r)) {
@@ -230,24 +233,21 @@ std::string trace_text(const ClaimResult& r) {
     first = false;
     append_json_string(out, o->channel);
     out += ':';
-    channel_text(out, *o);
+    value(out, *o);
   }
   out += '}';
   return out;
 }
+}  // namespace
+
+std::string trace_text(const ClaimResult& r) {
+  return by_channel_object(r, 2048, [](std::string& out, const ChannelOutcome& o) { channel_text(out, o); });
+}
 
 std::string paid_text(const ClaimResult& r) {
-  std::string out = "{";
-  bool first = true;
-  for (const ChannelOutcome* o : by_name(r)) {
-    if (!first) out += ',';
-    first = false;
-    append_json_string(out, o->channel);
-    out += ':';
-    append_json_string(out, format_fen(o->amount_fen));
-  }
-  out += '}';
-  return out;
+  return by_channel_object(r, 128, [](std::string& out, const ChannelOutcome& o) {
+    append_json_string(out, format_fen(o.amount_fen));
+  });
 }
 
 }  // namespace relief
