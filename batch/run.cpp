@@ -109,6 +109,7 @@ struct CapUsageCount {
 struct Adjudicated {
   std::vector<ResultRow> results;
   std::vector<PaymentRow> payments;
+  std::vector<TraceBlock> traces;  // the results' traces, compressed here (this thread has time to spare)
   std::exception_ptr error;
 };
 
@@ -178,6 +179,14 @@ struct Adjudicator {
       }
       out.results.push_back(std::move(row));
     }
+    std::vector<std::string_view> block;
+    for (std::size_t k = 0; k < out.results.size(); k += kTracesPerBlock) {
+      block.clear();
+      for (std::size_t j = k; j < std::min(k + kTracesPerBlock, out.results.size()); ++j)
+        block.push_back(out.results[j].trace);
+      out.traces.push_back(pack_traces(out.results[k].position, block));
+    }
+    for (auto& row : out.results) std::string().swap(row.trace);
   }
 };
 
@@ -277,6 +286,7 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
       if (done.error) std::rethrow_exception(done.error);
       for (const auto& row : done.results) writer.add_result(batch_id, row);
       for (const auto& p : done.payments) writer.add_payment(p);
+      for (auto& block : done.traces) writer.add_trace_block(batch_id, std::move(block));
       position += static_cast<std::int64_t>(done.results.size());
       progress.tick(position);
     }

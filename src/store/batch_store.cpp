@@ -1,9 +1,11 @@
 #include "src/store/batch_store.hpp"
 
+#include <Poco/Data/LOB.h>
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
 
 #include "src/store/feed_store.hpp"
+#include "src/util/compress.hpp"
 
 using namespace Poco::Data::Keywords;
 using Poco::Data::Statement;
@@ -123,6 +125,10 @@ struct ResultWriter::Impl {
   // payments
   std::vector<std::string> e, pb, ch, ph, hn, acc, bank, pc, pp, pd;
   std::vector<Poco::Int64> ppos, rpos, amount;
+  // trace blocks
+  std::vector<std::string> tb;
+  std::vector<Poco::Int64> tfirst, tcount, tbytes;
+  std::vector<Poco::Data::BLOB> tdata;
 };
 
 ResultWriter::ResultWriter(Db& db) : impl_(new Impl(db)) {}
@@ -140,7 +146,7 @@ void ResultWriter::add_result(const std::string& batch_id, const ResultRow& r) {
   i.burden.push_back(r.burden_fen);
   i.total.push_back(r.total_paid_fen);
   i.paid.push_back(r.paid);
-  i.t.push_back(r.trace);
+  i.t.emplace_back();  // the trace goes into a block
   if (i.b.size() >= kFlushRows) flush();
 }
 
@@ -162,8 +168,25 @@ void ResultWriter::add_payment(const PaymentRow& r) {
   if (i.e.size() >= kFlushRows) flush();
 }
 
+void ResultWriter::add_trace_block(const std::string& batch_id, TraceBlock b) {
+  auto& i = *impl_;
+  i.tb.push_back(batch_id);
+  i.tfirst.push_back(b.first_position);
+  i.tcount.push_back(b.results);
+  i.tbytes.push_back(b.text_bytes);
+  i.tdata.emplace_back(reinterpret_cast<const unsigned char*>(b.zstd.data()), b.zstd.size());
+  if (i.tb.size() >= kFlushRows) flush();
+}
+
 void ResultWriter::flush() {
   auto& i = *impl_;
+  if (!i.tb.empty())
+    i.db.session() << "INSERT INTO result_traces (batch_id, first_position, results, text_bytes, zstd)"
+                      " VALUES (?, ?, ?, ?, ?)",
+        use(i.tb), use(i.tfirst), use(i.tcount), use(i.tbytes), use(i.tdata), now;
+  i.tb.clear();
+  i.tdata.clear();
+  for (auto* v : {&i.tfirst, &i.tcount, &i.tbytes}) v->clear();
   if (!i.b.empty())
     i.db.session() << "INSERT INTO results (batch_id, position, hospital_code, claim_id, feed_id, patient_id,"
                       " discharge_date, burden_fen, total_paid_fen, paid, trace) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -181,17 +204,69 @@ void ResultWriter::flush() {
   for (auto* v : {&i.ppos, &i.rpos, &i.amount}) v->clear();
 }
 
-struct ResultCursor::Impl {
-  explicit Impl(Db& db) : st(db.session()) {}
+namespace {
+TraceBlock block_from(Poco::Int64 first, Poco::Int64 results, Poco::Int64 bytes, const Poco::Data::BLOB& data) {
+  TraceBlock b;
+  b.first_position = first;
+  b.results = results;
+  b.text_bytes = bytes;
+  b.zstd.assign(reinterpret_cast<const char*>(data.rawContent()), data.size());
+  return b;
+}
+}  // namespace
+
+// A batch's trace blocks in position order, a few at a time.
+struct TraceBlockCursor {
+  TraceBlockCursor(Db& db, const std::string& batch_id) : batch(batch_id), st(db.session()) {
+    st << "SELECT first_position, results, text_bytes, zstd FROM result_traces WHERE batch_id = ?"
+          " ORDER BY first_position",
+        use(batch), into(first), into(count), into(bytes), into(data), limit(kBlocksPerRead);
+  }
+  // The trace of the result at `position`; positions must come in ascending order.
+  std::string take(std::int64_t position) {
+    while (position >= block_first + static_cast<std::int64_t>(traces.size())) {
+      if (next >= first.size()) {
+        if (st.done()) throw CompressError("batch " + batch + ": no trace stored for result " + std::to_string(position));
+        first.clear();
+        count.clear();
+        bytes.clear();
+        data.clear();
+        next = 0;
+        st.execute();
+        if (first.empty()) throw CompressError("batch " + batch + ": no trace stored for result " + std::to_string(position));
+      }
+      TraceBlock b = block_from(first[next], count[next], bytes[next], data[next]);
+      ++next;
+      traces = unpack_traces(b);
+      block_first = b.first_position;
+    }
+    if (position < block_first)
+      throw CompressError("batch " + batch + ": no trace stored for result " + std::to_string(position));
+    return std::move(traces[static_cast<std::size_t>(position - block_first)]);
+  }
+
+  static constexpr Poco::UInt32 kBlocksPerRead = 64;
   std::string batch;
   Statement st;
+  std::vector<Poco::Int64> first, count, bytes;
+  std::vector<Poco::Data::BLOB> data;
+  std::size_t next = 0;
+  std::int64_t block_first = 0;
+  std::vector<std::string> traces;
+};
+
+struct ResultCursor::Impl {
+  Impl(Db& db, const std::string& batch_id) : batch(batch_id), st(db.session()), blocks(db, batch_id) {}
+  std::string batch;
+  Statement st;
+  TraceBlockCursor blocks;
   std::vector<Poco::Int64> position, burden, total;
   std::vector<std::string> hospital, claim, feed, patient, discharge, paid, trace;
 };
 
-ResultCursor::ResultCursor(Db& db, const std::string& batch_id, std::size_t chunk_rows) : impl_(new Impl(db)) {
+ResultCursor::ResultCursor(Db& db, const std::string& batch_id, std::size_t chunk_rows)
+    : impl_(new Impl(db, batch_id)) {
   auto& i = *impl_;
-  i.batch = batch_id;
   i.st << "SELECT position, hospital_code, claim_id, feed_id, patient_id, discharge_date, burden_fen, total_paid_fen,"
           " paid, trace FROM results WHERE batch_id = ? ORDER BY position",
       use(i.batch), into(i.position), into(i.hospital), into(i.claim), into(i.feed), into(i.patient), into(i.discharge),
@@ -217,7 +292,8 @@ bool ResultCursor::next(std::vector<ResultRow>& out) {
     r.burden_fen = i.burden[k];
     r.total_paid_fen = i.total[k];
     r.paid = std::move(i.paid[k]);
-    r.trace = std::move(i.trace[k]);
+    // Results written before schema 4 carry their trace in the row.
+    r.trace = i.trace[k].empty() ? i.blocks.take(r.position) : std::move(i.trace[k]);
     out.push_back(std::move(r));
   }
   return !out.empty();
@@ -443,6 +519,19 @@ std::optional<std::pair<std::string, ResultRow>> find_result(Db& db, const std::
   r.burden_fen = burden[0];
   r.total_paid_fen = paid[0];
   r.trace = trace[0];
+  if (r.trace.empty()) {
+    std::string b = batch[0];
+    Poco::Int64 p = r.position;
+    std::vector<Poco::Int64> first, count, bytes;
+    std::vector<Poco::Data::BLOB> data;
+    db.session() << "SELECT first_position, results, text_bytes, zstd FROM result_traces"
+                    " WHERE batch_id = ? AND first_position <= ? ORDER BY first_position DESC LIMIT 1",
+        use(b), use(p), into(first), into(count), into(bytes), into(data), now;
+    if (first.empty() || r.position >= first[0] + count[0])
+      throw CompressError("batch " + b + ": no trace stored for result " + std::to_string(r.position));
+    r.trace = std::move(unpack_traces(block_from(first[0], count[0], bytes[0], data[0]))
+                            [static_cast<std::size_t>(r.position - first[0])]);
+  }
   return std::make_pair(batch[0], r);
 }
 

@@ -11,6 +11,7 @@
 #include "src/engine/engine.hpp"
 #include "src/store/db.hpp"
 #include "src/store/feed_store.hpp"
+#include "src/store/trace_blocks.hpp"
 
 namespace relief {
 
@@ -25,7 +26,7 @@ struct ResultRow {
   std::string hospital_code, claim_id, feed_id, patient_id, discharge_date;
   std::int64_t burden_fen = 0, total_paid_fen = 0;
   std::string paid;   // JSON object text: channel -> amount string
-  std::string trace;  // JSON text
+  std::string trace;  // JSON text (stored in a TraceBlock; empty in the results row)
 };
 
 struct PaymentRow {
@@ -76,6 +77,8 @@ class ResultWriter {
   ~ResultWriter();
   void add_result(const std::string& batch_id, const ResultRow& r);
   void add_payment(const PaymentRow& p);
+  // The traces of results added before or after (the row's own `trace` is not stored).
+  void add_trace_block(const std::string& batch_id, TraceBlock b);
   void flush();  // writes what is buffered (also done every kFlushRows rows)
   static constexpr std::size_t kFlushRows = 2'000;
 
@@ -84,7 +87,8 @@ class ResultWriter {
   std::unique_ptr<Impl> impl_;
 };
 
-// Streams results / payments / rejections of a batch for the file writers.
+// Streams results / payments / rejections of a batch for the file writers;
+// each result comes with its trace (read from its block).
 class ResultCursor {
  public:
   ResultCursor(Db& db, const std::string& batch_id, std::size_t chunk_rows);

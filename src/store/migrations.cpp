@@ -94,6 +94,16 @@ const std::vector<std::vector<std::string>>& migrations() {
           " booking_date TEXT NOT NULL, line_seq INTEGER NOT NULL, detail TEXT NOT NULL, changed_at TEXT NOT NULL)",
           "CREATE INDEX payment_states_channel ON payment_states(channel, state)",
       },
+      // 4: traces in zstd blocks (src/store/trace_blocks.hpp): results of
+      // this version on keep an empty `trace` and their text lives here. The
+      // claims_patient index was never read and cost every ingest a random
+      // B-tree insert per claim.
+      {
+          "CREATE TABLE result_traces (batch_id TEXT NOT NULL REFERENCES batches(batch_id),"
+          " first_position INTEGER NOT NULL, results INTEGER NOT NULL CHECK (results > 0),"
+          " text_bytes INTEGER NOT NULL, zstd BLOB NOT NULL, PRIMARY KEY (batch_id, first_position))",
+          "DROP INDEX claims_patient",
+      },
   };
   return steps;
 }

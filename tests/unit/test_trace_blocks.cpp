@@ -1,0 +1,116 @@
+// Issue 7: traces are stored in zstd blocks. They come back byte for byte
+// (cursor, explain look-up, results.jsonl), and a damaged block is an error,
+// never a wrong trace.
+#include <boost/test/unit_test.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <Poco/Data/Session.h>
+
+#include "adapters/registry/registry_csv.hpp"
+#include "batch/run.hpp"
+#include "src/store/batch_store.hpp"
+#include "src/store/trace_blocks.hpp"
+#include "src/util/compress.hpp"
+#include "tests/unit/test_support.hpp"
+
+using namespace relief;
+using namespace relief::test;
+using namespace Poco::Data::Keywords;
+
+BOOST_AUTO_TEST_SUITE(trace_blocks)
+
+namespace {
+std::vector<std::string> sample_traces(std::size_t n) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < n; ++i)
+    out.push_back("{\"government\":{\"amount\":\"" + std::to_string(i * 7919 % 100000) +
+                  ".00\",\"rules\":[{\"detail\":\"户口 广州 \\\"quoted\\\"\",\"ok\":true}]}}");
+  out.push_back("");  // an empty text is a line too
+  return out;
+}
+std::vector<std::string_view> views(const std::vector<std::string>& v) { return {v.begin(), v.end()}; }
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(round_trip) {
+  auto traces = sample_traces(kTracesPerBlock - 1);
+  TraceBlock b = pack_traces(129, views(traces));
+  BOOST_TEST(b.first_position == 129);
+  BOOST_TEST(b.results == static_cast<std::int64_t>(kTracesPerBlock));
+  BOOST_TEST(b.zstd.size() < static_cast<std::size_t>(b.text_bytes) / 4);
+  BOOST_TEST(unpack_traces(b) == traces, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(damage_is_an_error) {
+  auto traces = sample_traces(20);
+  const TraceBlock good = pack_traces(1, views(traces));
+  TraceBlock b = good;
+  b.zstd.resize(b.zstd.size() / 2);  // truncated
+  BOOST_CHECK_THROW(unpack_traces(b), CompressError);
+  b = good;
+  b.zstd[b.zstd.size() / 2] = static_cast<char>(b.zstd[b.zstd.size() / 2] ^ 0x55);  // one byte changed
+  BOOST_CHECK_THROW(unpack_traces(b), CompressError);
+  b = good;
+  b.results += 1;  // the row says more traces than the block holds
+  BOOST_CHECK_THROW(unpack_traces(b), CompressError);
+  b = good;
+  b.text_bytes -= 1;
+  BOOST_CHECK_THROW(unpack_traces(b), CompressError);
+  BOOST_CHECK_THROW(zstd_decompress(zstd_compress(std::string(1000, 'x')), 999), CompressError);  // over the limit
+  BOOST_CHECK_THROW(zstd_decompress("not zstd", 1000), CompressError);
+}
+
+// The generated acceptance case's first batch: ~1,000 results in several blocks.
+BOOST_AUTO_TEST_CASE(batch_traces_come_back_byte_for_byte) {
+  const std::string dir = std::string(RELIEF_SHARED_DIR) + "/cases/generated-1001";
+  BOOST_REQUIRE(fs::exists(dir + "/batch-1"));
+  TempDir tmp;
+  auto db = Db::open(tmp.file("relief.db"));
+  std::vector<CsvError> errors;
+  upsert_hospitals(*db, read_hospitals_csv(read_file(dir + "/hospitals.csv"), errors));
+  upsert_persons(*db, read_registry_csv(read_file(dir + "/registry.csv"), errors));
+  BOOST_REQUIRE(errors.empty());
+  for (const auto& e : fs::directory_iterator(dir + "/batch-1")) ingest_path(*db, e.path().string());
+  RunOptions opt;
+  opt.date = "2026-11-29";
+  opt.out_dir = tmp.file("out");
+  std::ostringstream out, err;
+  RunResult r = run_batch(*db, ChannelSet::load(RELIEF_SOURCE_DIR "/channels"), opt, out, err);
+  BOOST_REQUIRE(!r.batch_id.empty());
+
+  auto results = load_results(*db, r.batch_id);
+  BOOST_REQUIRE(results.size() > 2 * kTracesPerBlock);
+  Poco::Int64 in_rows = -1, blocks = 0, in_blocks = 0;
+  std::string b = r.batch_id;
+  db->session() << "SELECT count(*) FROM results WHERE trace <> ''", into(in_rows), now;
+  db->session() << "SELECT count(*), sum(results) FROM result_traces WHERE batch_id = ?", use(b), into(blocks),
+      into(in_blocks), now;
+  BOOST_TEST(in_rows == 0);
+  BOOST_TEST(in_blocks == static_cast<Poco::Int64>(results.size()));
+  BOOST_TEST(blocks >= static_cast<Poco::Int64>(results.size() / kTracesPerBlock));
+
+  std::istringstream jsonl(read_file(opt.out_dir + "/" + r.batch_id + "/results.jsonl"));
+  std::string line;
+  std::size_t k = 0;
+  for (; std::getline(jsonl, line); ++k) {
+    BOOST_REQUIRE(k < results.size());
+    const ResultRow& row = results[k];
+    auto trace = nlohmann::json::parse(row.trace);
+    BOOST_TEST(trace.size() == 4u);
+    BOOST_TEST(nlohmann::json::parse(line).at("trace").dump() == row.trace);
+    if (k % 97 == 0 || k + 1 == results.size()) {
+      auto found = find_result(*db, row.hospital_code, row.claim_id);
+      BOOST_REQUIRE(found.has_value());
+      BOOST_TEST(found->second.trace == row.trace);
+    }
+  }
+  BOOST_TEST(k == results.size());
+
+  // A damaged block: the look-up fails loudly.
+  db->session() << "UPDATE result_traces SET zstd = substr(zstd, 1, 10) WHERE batch_id = ? AND first_position = 1",
+      use(b), now;
+  BOOST_CHECK_THROW(find_result(*db, results[0].hospital_code, results[0].claim_id), CompressError);
+  BOOST_CHECK_THROW(load_results(*db, r.batch_id), CompressError);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
