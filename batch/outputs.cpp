@@ -12,6 +12,7 @@
 #include "src/core/idnumber.hpp"
 #include "src/core/limits.hpp"
 #include "src/core/money.hpp"
+#include "src/engine/engine.hpp"
 #include "src/store/batch_store.hpp"
 #include "src/util/fault.hpp"
 #include "src/util/files.hpp"
@@ -25,34 +26,18 @@ namespace {
 
 constexpr std::size_t kChunkRows = 10'000;
 
-// A JSON string literal, as nlohmann's dump() writes it (UTF-8 kept as is).
-std::string quoted(const std::string& s) { return json(s).dump(); }
-
 void write_results(Db& db, const std::string& batch_id, const std::string& dir, ReportFigures& fig) {
   FileSink sink(dir + "/results.jsonl");
   ResultCursor cur(db, batch_id, kChunkRows);
   std::vector<ResultRow> chunk;
-  const std::string batch_q = quoted(batch_id);
-  std::string line;
+  std::string lines;
   while (cur.next(chunk)) {
+    lines.clear();
     for (const auto& r : chunk) {
-      // Keys in the order a JSON object with sorted keys is written; paid and
-      // trace are the JSON texts stored with the result.
-      line.clear();
-      line += "{\"batch_id\":" + batch_q;
-      line += ",\"burden\":" + quoted(format_fen(r.burden_fen));
-      line += ",\"claim_id\":" + quoted(r.claim_id);
-      line += ",\"discharge_date\":" + quoted(r.discharge_date);
-      line += ",\"feed_id\":" + quoted(r.feed_id);
-      line += ",\"hospital_code\":" + quoted(r.hospital_code);
-      line += ",\"paid\":" + r.paid;
-      line += ",\"patient\":" + quoted(mask_id(r.patient_id));
-      line += ",\"total_paid\":" + quoted(format_fen(r.total_paid_fen));
-      line += ",\"trace\":" + r.trace;
-      line += "}\n";
-      sink.write(line);
+      append_result_line(lines, batch_id, r);
       ++fig.claims_adjudicated;
     }
+    sink.write(lines);
   }
   sink.finish();
 }
@@ -92,9 +77,35 @@ void write_payments(Db& db, const BatchRecord& batch, const BatchChannelRow& ch,
 
 }  // namespace
 
+void append_result_line(std::string& out, const std::string& batch_id, const ResultRow& r) {
+  // Keys in the order a JSON object with sorted keys is written; paid and
+  // trace are JSON texts already.
+  out += "{\"batch_id\":";
+  append_json_string(out, batch_id);
+  out += ",\"burden\":";
+  append_json_string(out, format_fen(r.burden_fen));
+  out += ",\"claim_id\":";
+  append_json_string(out, r.claim_id);
+  out += ",\"discharge_date\":";
+  append_json_string(out, r.discharge_date);
+  out += ",\"feed_id\":";
+  append_json_string(out, r.feed_id);
+  out += ",\"hospital_code\":";
+  append_json_string(out, r.hospital_code);
+  out += ",\"paid\":";
+  out += r.paid;
+  out += ",\"patient\":";
+  append_json_string(out, mask_id(r.patient_id));
+  out += ",\"total_paid\":";
+  append_json_string(out, format_fen(r.total_paid_fen));
+  out += ",\"trace\":";
+  out += r.trace;
+  out += "}\n";
+}
+
 std::string batch_file_timestamp(const std::string& batch_date) { return batch_date + "T00:00:00+08:00"; }
 
-void write_batch_files(Db& db, const std::string& batch_id, const std::string& dir) {
+void write_batch_files(Db& db, const std::string& batch_id, const std::string& dir, PrewrittenResults* prewritten) {
   auto batch = load_batch(db, batch_id);
   if (!batch) throw std::runtime_error("no batch " + batch_id);
   make_directories(dir);
@@ -105,7 +116,13 @@ void write_batch_files(Db& db, const std::string& batch_id, const std::string& d
   fig.feeds_accepted = count_batch_feeds(db, batch_id, false);
   fig.feeds_refused = count_batch_feeds(db, batch_id, true);
 
-  write_results(db, batch_id, dir, fig);
+  if (prewritten && prewritten->sink) {
+    prewritten->sink->finish();
+    prewritten->sink.reset();
+    fig.claims_adjudicated = prewritten->results;
+  } else {
+    write_results(db, batch_id, dir, fig);
+  }
   fault_point("run.mid_publish");
 
   std::string rej = "hospital_code,feed_id,claim_id,reason,detail\n";
@@ -138,9 +155,9 @@ void write_batch_files(Db& db, const std::string& batch_id, const std::string& d
   fsync_directory(dir);
 }
 
-void publish_batch(Db& db, const std::string& batch_id, const std::string& out_dir) {
+void publish_batch(Db& db, const std::string& batch_id, const std::string& out_dir, PrewrittenResults* prewritten) {
   std::string dir = (fs::path(out_dir) / batch_id).string();
-  write_batch_files(db, batch_id, dir);
+  write_batch_files(db, batch_id, dir, prewritten);
   fsync_directory(out_dir);
   fault_point("run.before_mark_published");
   mark_published(db, batch_id);

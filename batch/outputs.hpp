@@ -4,18 +4,35 @@
 // byte for byte what the run wrote. Files stream: memory does not grow with
 // the batch.
 #include <map>
+#include <memory>
 #include <string>
 
+#include "src/store/batch_store.hpp"
 #include "src/store/db.hpp"
+#include "src/util/files.hpp"
 
 namespace relief {
 
 // Writes every file of batch B into DIR (temporary names, fsync, rename,
 // fsync folder). Throws, leaving no half-written file, if the payment rows do
 // not add up to the batch record's totals.
-void write_batch_files(Db& db, const std::string& batch_id, const std::string& dir);
+//
+// The run itself renders results.jsonl while it adjudicates (the same
+// append_result_line over the same rows, so the bytes are the ones an export
+// writes); it hands the unfinished file over here and it is only finished
+// (fsync, rename) after the commit. Without it the file is read back from the
+// database.
+struct PrewrittenResults {
+  std::unique_ptr<FileSink> sink;  // OUT/B/results.jsonl, every line written, not finished
+  std::int64_t results = 0;
+};
+void write_batch_files(Db& db, const std::string& batch_id, const std::string& dir,
+                       PrewrittenResults* prewritten = nullptr);
 // write_batch_files into OUT/B/, then marks the batch published.
-void publish_batch(Db& db, const std::string& batch_id, const std::string& out_dir);
+void publish_batch(Db& db, const std::string& batch_id, const std::string& out_dir,
+                   PrewrittenResults* prewritten = nullptr);
+// One line of results.jsonl.
+void append_result_line(std::string& out, const std::string& batch_id, const ResultRow& r);
 // file name -> bytes (through a temporary folder), for tests and the API.
 std::map<std::string, std::string> render_batch_files(Db& db, const std::string& batch_id);
 // The timestamp every file carries: from the batch record, never the clock.

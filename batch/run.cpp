@@ -110,6 +110,7 @@ struct Adjudicated {
   std::vector<ResultRow> results;
   std::vector<PaymentRow> payments;
   std::vector<TraceBlock> traces;  // the results' traces, compressed here (this thread has time to spare)
+  std::string jsonl;               // the results' lines of results.jsonl
   std::exception_ptr error;
 };
 
@@ -179,6 +180,7 @@ struct Adjudicator {
       }
       out.results.push_back(std::move(row));
     }
+    for (const auto& row : out.results) append_result_line(out.jsonl, batch_id, row);
     std::vector<std::string_view> block;
     for (std::size_t k = 0; k < out.results.size(); k += kTracesPerBlock) {
       block.clear();
@@ -209,6 +211,16 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
   std::vector<BatchChannelRow> totals;
   std::string batch_id;
   std::int64_t claims_total = 0;
+  // A batch that fails before its commit leaves no folder behind (the
+  // unfinished results file goes first, with `prewritten`).
+  struct EmptyFolderRemover {
+    std::string dir;
+    ~EmptyFolderRemover() {
+      std::error_code ec;
+      if (!dir.empty() && fs::is_empty(dir, ec)) fs::remove(dir, ec);
+    }
+  } remove_if_empty;
+  PrewrittenResults prewritten;
   {
     Db::Tx tx(db);
     std::int64_t seq = 0;
@@ -234,6 +246,11 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     // payments written in bulk); the adjudicator owns the ledger and works
     // through the claims in processing order. Chunks travel through bounded
     // queues in order, so the result is the same as one thread's.
+    // results.jsonl is written as the chunks come (unfinished until the commit).
+    const std::string batch_dir = (fs::path(opt.out_dir) / batch_id).string();
+    if (!fs::exists(batch_dir)) remove_if_empty.dir = batch_dir;
+    make_directories(batch_dir);
+    prewritten.sink = std::make_unique<FileSink>(batch_dir + "/results.jsonl");
     Adjudicator adj(channels, hospitals, persons, ledger, batch_id);
     Progress progress(opt.progress, claims_total, err);
     ResultWriter writer(db);
@@ -287,6 +304,7 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
       for (const auto& row : done.results) writer.add_result(batch_id, row);
       for (const auto& p : done.payments) writer.add_payment(p);
       for (auto& block : done.traces) writer.add_trace_block(batch_id, std::move(block));
+      prewritten.sink->write(done.jsonl);
       position += static_cast<std::int64_t>(done.results.size());
       progress.tick(position);
     }
@@ -331,7 +349,8 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     tx.commit();
   }
   fault_point("run.after_commit");
-  publish_batch(db, batch_id, opt.out_dir);
+  prewritten.results = claims_total;
+  publish_batch(db, batch_id, opt.out_dir, &prewritten);
 
   res.batch_id = batch_id;
   res.claims = claims_total;

@@ -9,6 +9,7 @@
 
 #include "adapters/registry/registry_csv.hpp"
 #include "batch/run.hpp"
+#include "src/engine/engine.hpp"
 #include "src/store/batch_store.hpp"
 #include "src/store/trace_blocks.hpp"
 #include "src/util/compress.hpp"
@@ -58,6 +59,29 @@ BOOST_AUTO_TEST_CASE(damage_is_an_error) {
   BOOST_CHECK_THROW(unpack_traces(b), CompressError);
   BOOST_CHECK_THROW(zstd_decompress(zstd_compress(std::string(1000, 'x')), 999), CompressError);  // over the limit
   BOOST_CHECK_THROW(zstd_decompress("not zstd", 1000), CompressError);
+}
+
+// results.jsonl and the stored traces escape strings exactly as nlohmann's dump().
+BOOST_AUTO_TEST_CASE(json_strings_escape_as_dump_does) {
+  std::vector<std::string> cases = {"", "plain", "\"", "\\", "a\"b\\c", "户口 广州 䶮", "tab\there", "\n\r\b\f"};
+  std::string all_controls;
+  for (int c = 0; c < 0x20; ++c) all_controls += static_cast<char>(c);
+  cases.push_back(all_controls + "end");
+  std::uint32_t x = 12345;
+  for (int n = 0; n < 200; ++n) {  // random mixes of the characters that matter
+    std::string s;
+    for (int k = 0; k < 30; ++k) {
+      x = x * 1103515245u + 12345u;
+      const char* pick[] = {"a", "\"", "\\", "\x01", "\x1f", " ", "中", "\n", "/", "\x7f"};
+      s += pick[(x >> 16) % 10];
+    }
+    cases.push_back(s);
+  }
+  for (const auto& c : cases) {
+    std::string got;
+    append_json_string(got, c);
+    BOOST_TEST(got == nlohmann::json(c).dump());
+  }
 }
 
 // The generated acceptance case's first batch: ~1,000 results in several blocks.
