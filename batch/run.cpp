@@ -227,7 +227,7 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     batch_id = next_batch_id(db, batch_date, seq);
     if (seq > limits::batches_per_day_max) throw InvariantError("more than 99 batches on " + batch_date);
     claim_queue_for_batch(db, batch_id);
-    claims_total = count_batch_claims(db, batch_id);
+    claims_total = count_queued_claims(db);
     if (claims_total > limits::claims_per_batch_max) throw InvariantError("more claims than one batch may hold");
     BatchRecord b;
     b.batch_id = batch_id;
@@ -238,9 +238,9 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     b.rejections = count_batch_rejections(db, batch_id);
     b.feeds = count_batch_feeds(db, batch_id, false) + count_batch_feeds(db, batch_id, true);
     insert_batch(db, b);
-    std::map<std::string, Person> persons = load_persons_for_batch(db, batch_id);
+    std::map<std::string, Person> persons = load_persons_for_queued(db);
     Ledger ledger;
-    load_ledger_for_batch(db, batch_id, ledger);
+    load_ledger_for_queued(db, ledger);
 
     // Two threads: this one owns the database (claims by cursor, results and
     // payments written in bulk); the adjudicator owns the ledger and works
@@ -254,7 +254,7 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     Adjudicator adj(channels, hospitals, persons, ledger, batch_id);
     Progress progress(opt.progress, claims_total, err);
     ResultWriter writer(db);
-    ClaimCursor cursor(db, batch_id, kClaimChunkRows);
+    ClaimCursor cursor(db, kClaimChunkRows);
     BoundedQueue<std::vector<Claim>> to_adjudicate(kChunksInFlight);
     BoundedQueue<Adjudicated> adjudicated(kChunksInFlight);
     std::thread worker([&] {
@@ -285,9 +285,11 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     std::size_t in_flight = 0;
     bool more = true;
     std::vector<Claim> chunk;
+    std::vector<std::int64_t> claim_rows;  // in processing order: 8 bytes a claim
+    claim_rows.reserve(static_cast<std::size_t>(claims_total));
     while (more || in_flight > 0) {
       if (more && in_flight < kChunksInFlight) {
-        more = cursor.next(chunk);
+        more = cursor.next(chunk, claim_rows);
         if (more) {
           to_adjudicate.push(std::move(chunk));
           chunk = {};
@@ -313,6 +315,7 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     auto& usage = adj.usage;
     writer.flush();
     if (position != claims_total) throw InvariantError("the claim cursor returned a different number of claims");
+    mark_claims_adjudicated(db, batch_id, claim_rows);
 
     // Pair check: claim payments == ledger increase, per channel; used <= cap.
     std::map<std::string, std::int64_t> increase;

@@ -4,6 +4,9 @@
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
 
+#include <algorithm>
+#include <stdexcept>
+
 #include "src/store/feed_store.hpp"
 #include "src/util/compress.hpp"
 
@@ -37,16 +40,26 @@ std::string next_batch_id(Db& db, const std::string& batch_date, std::int64_t& s
 
 void claim_queue_for_batch(Db& db, const std::string& batch_id) {
   std::string b = batch_id;
-  db.session() << "UPDATE claims SET batch_id = ? WHERE batch_id IS NULL", use(b), now;
   db.session() << "UPDATE rejections SET batch_id = ? WHERE batch_id IS NULL", use(b), now;
   db.session() << "UPDATE feeds SET batch_id = ? WHERE batch_id IS NULL AND verdict <> 'pending'", use(b), now;
 }
 
-std::int64_t count_batch_claims(Db& db, const std::string& batch_id) {
-  Poco::Int64 n = 0;
-  std::string b = batch_id;
-  db.session() << "SELECT count(*) FROM claims WHERE batch_id = ?", use(b), into(n), now;
-  return n;
+void mark_claims_adjudicated(Db& db, const std::string& batch_id, const std::vector<std::int64_t>& row_ids) {
+  constexpr std::size_t kRowsPerUpdate = 10'000;
+  for (std::size_t start = 0; start < row_ids.size(); start += kRowsPerUpdate) {
+    std::size_t n = std::min(kRowsPerUpdate, row_ids.size() - start);
+    std::vector<std::string> b(n, batch_id);
+    std::vector<Poco::Int64> pos(n), rows(n);
+    for (std::size_t k = 0; k < n; ++k) {
+      pos[k] = static_cast<Poco::Int64>(start + k + 1);
+      rows[k] = row_ids[start + k];
+    }
+    db.session() << "UPDATE claims SET batch_id = ?, result_position = ? WHERE rowid = ? AND batch_id IS NULL", use(b),
+        use(pos), use(rows), now;
+  }
+  // Invariant: every queued claim got its result in this batch.
+  if (count_queued_claims(db) != 0)
+    throw std::logic_error("batch " + batch_id + ": queued claims without a result");
 }
 
 std::int64_t count_batch_rejections(Db& db, const std::string& batch_id) {
@@ -58,38 +71,38 @@ std::int64_t count_batch_rejections(Db& db, const std::string& batch_id) {
 
 struct ClaimCursor::Impl {
   explicit Impl(Db& db) : st(db.session()) {}
-  std::string batch;
   Statement st;
   std::vector<std::string> hospital, claim, feed, patient, name, birth, sex, vtype, adm, dis, diag, approval;
-  std::vector<Poco::Int64> feed_seq, position, accident, total, insurance, in_scope, out_scope;
+  std::vector<Poco::Int64> row_id, feed_seq, position, accident, total, insurance, in_scope, out_scope;
 };
 
-ClaimCursor::ClaimCursor(Db& db, const std::string& batch_id, std::size_t chunk_rows) : impl_(new Impl(db)) {
+ClaimCursor::ClaimCursor(Db& db, std::size_t chunk_rows) : impl_(new Impl(db)) {
   auto& i = *impl_;
-  i.batch = batch_id;
   // Byte-wise order (SQLite's BINARY collation; PostgreSQL needs COLLATE "C").
-  i.st << "SELECT c.hospital_code, c.claim_id, f.feed_id, c.feed_seq, c.position, c.patient_id, c.patient_name,"
+  i.st << "SELECT c.rowid, c.hospital_code, c.claim_id, f.feed_id, c.feed_seq, c.position, c.patient_id, c.patient_name,"
           " c.birth_date, c.sex, c.visit_type, c.admission_date, c.discharge_date, c.diagnoses, c.accident,"
           " c.total_fen, c.insurance_fen, c.in_scope_fen, c.out_of_scope_fen, c.special_approval"
-          " FROM claims c JOIN feeds f ON f.seq = c.feed_seq WHERE c.batch_id = ?"
+          " FROM claims c JOIN feeds f ON f.seq = c.feed_seq WHERE c.batch_id IS NULL"
           " ORDER BY c.discharge_date, c.admission_date, c.hospital_code, c.claim_id",
-      use(i.batch), into(i.hospital), into(i.claim), into(i.feed), into(i.feed_seq), into(i.position), into(i.patient),
+      into(i.row_id), into(i.hospital), into(i.claim), into(i.feed), into(i.feed_seq), into(i.position), into(i.patient),
       into(i.name), into(i.birth), into(i.sex), into(i.vtype), into(i.adm), into(i.dis), into(i.diag), into(i.accident),
       into(i.total), into(i.insurance), into(i.in_scope), into(i.out_scope), into(i.approval),
       limit(static_cast<Poco::UInt32>(chunk_rows));
 }
 ClaimCursor::~ClaimCursor() = default;
 
-bool ClaimCursor::next(std::vector<Claim>& out) {
+bool ClaimCursor::next(std::vector<Claim>& out, std::vector<std::int64_t>& row_ids) {
   auto& i = *impl_;
   out.clear();
   if (i.st.done()) return false;
   for (auto* v : {&i.hospital, &i.claim, &i.feed, &i.patient, &i.name, &i.birth, &i.sex, &i.vtype, &i.adm, &i.dis,
                   &i.diag, &i.approval})
     v->clear();
-  for (auto* v : {&i.feed_seq, &i.position, &i.accident, &i.total, &i.insurance, &i.in_scope, &i.out_scope}) v->clear();
+  for (auto* v : {&i.row_id, &i.feed_seq, &i.position, &i.accident, &i.total, &i.insurance, &i.in_scope, &i.out_scope})
+    v->clear();
   i.st.execute();
   out.reserve(i.hospital.size());
+  row_ids.insert(row_ids.end(), i.row_id.begin(), i.row_id.end());
   for (std::size_t k = 0; k < i.hospital.size(); ++k) {
     Claim c;
     c.hospital_code = std::move(i.hospital[k]);
@@ -348,13 +361,12 @@ bool PaymentCursor::next(std::vector<PaymentRow>& out) {
   return !out.empty();
 }
 
-void load_ledger_for_batch(Db& db, const std::string& batch_id, Ledger& ledger) {
-  std::string b = batch_id;
+void load_ledger_for_queued(Db& db, Ledger& ledger) {
   std::vector<std::string> ids, channels;
   std::vector<Poco::Int64> years, used;
   db.session() << "SELECT id_number, channel, year, used_fen FROM ledger WHERE id_number IN"
-                  " (SELECT patient_id FROM claims WHERE batch_id = ?)",
-      use(b), into(ids), into(channels), into(years), into(used), now;
+                  " (SELECT patient_id FROM claims WHERE batch_id IS NULL)",
+      into(ids), into(channels), into(years), into(used), now;
   for (std::size_t i = 0; i < ids.size(); ++i)
     ledger.load({ids[i], channels[i], static_cast<int>(years[i])}, used[i]);
 }
@@ -504,8 +516,10 @@ std::optional<std::pair<std::string, ResultRow>> find_result(Db& db, const std::
   std::string h = hospital_code, c = claim_id;
   std::vector<std::string> batch, feed, patient, discharge, trace;
   std::vector<Poco::Int64> pos, burden, paid;
-  db.session() << "SELECT batch_id, position, feed_id, patient_id, discharge_date, burden_fen, total_paid_fen, trace"
-                  " FROM results WHERE hospital_code = ? AND claim_id = ?",
+  db.session() << "SELECT r.batch_id, r.position, r.feed_id, r.patient_id, r.discharge_date, r.burden_fen,"
+                  " r.total_paid_fen, r.trace FROM claims c JOIN results r"
+                  " ON r.batch_id = c.batch_id AND r.position = c.result_position"
+                  " WHERE c.hospital_code = ? AND c.claim_id = ?",
       use(h), use(c), into(batch), into(pos), into(feed), into(patient), into(discharge), into(burden), into(paid),
       into(trace), now;
   if (batch.empty()) return std::nullopt;

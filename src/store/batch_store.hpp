@@ -50,20 +50,24 @@ std::int64_t count_unreported_rejections(Db& db);
 // YYYYMMDD-NN, NN = batches already on that date + 1.
 std::string next_batch_id(Db& db, const std::string& batch_date, std::int64_t& seq);
 
-// Inside the batch's transaction: marks every queued claim, unreported
-// rejection and unreported feed with the batch id (the first write, which
-// also takes SQLite's write lock so nothing slips in between).
+// Inside the batch's transaction: marks every unreported rejection and
+// unreported feed with the batch id (the first write, which also takes
+// SQLite's write lock, so no claim is queued while the batch runs).
 void claim_queue_for_batch(Db& db, const std::string& batch_id);
-std::int64_t count_batch_claims(Db& db, const std::string& batch_id);
+// At the end of the batch's transaction: the queued claims, given by row id
+// in processing order, get their batch and the position of their result (how
+// explain and the API find a claim's result). Throws if a queued claim is left.
+void mark_claims_adjudicated(Db& db, const std::string& batch_id, const std::vector<std::int64_t>& row_ids);
 std::int64_t count_batch_rejections(Db& db, const std::string& batch_id);
 
-// Streams the claims of a batch in processing order, `chunk_rows` at a time
+// Streams the queued claims in processing order, `chunk_rows` at a time
 // (memory does not grow with the batch).
 class ClaimCursor {
  public:
-  ClaimCursor(Db& db, const std::string& batch_id, std::size_t chunk_rows);
+  ClaimCursor(Db& db, std::size_t chunk_rows);
   ~ClaimCursor();
-  bool next(std::vector<Claim>& out);  // false when done
+  // false when done; appends the claims' row ids (SQLite rowid) to row_ids.
+  bool next(std::vector<Claim>& out, std::vector<std::int64_t>& row_ids);
 
  private:
   struct Impl;
@@ -110,7 +114,8 @@ class PaymentCursor {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-void load_ledger_for_batch(Db& db, const std::string& batch_id, Ledger& ledger);
+// The ledger rows of every person with a queued claim.
+void load_ledger_for_queued(Db& db, Ledger& ledger);
 
 void insert_batch(Db& db, const BatchRecord& b);
 void insert_batch_channels(Db& db, const std::string& batch_id, const std::vector<BatchChannelRow>& rows);

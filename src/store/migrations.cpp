@@ -104,6 +104,26 @@ const std::vector<std::vector<std::string>>& migrations() {
           " text_bytes INTEGER NOT NULL, zstd BLOB NOT NULL, PRIMARY KEY (batch_id, first_position))",
           "DROP INDEX claims_patient",
       },
+      // 5: fewer random B-tree inserts per claim. Queued claims are found by
+      // feed (inserted in order) instead of by date; a claim row says where
+      // its result is (batch_id, result_position), so results are one
+      // WITHOUT ROWID B-tree in batch order with no second index.
+      {
+          "ALTER TABLE claims ADD COLUMN result_position INTEGER",
+          "UPDATE claims SET result_position = (SELECT r.position FROM results r"
+          " WHERE r.hospital_code = claims.hospital_code AND r.claim_id = claims.claim_id) WHERE batch_id IS NOT NULL",
+          "DROP INDEX claims_queued",
+          "CREATE INDEX claims_queued ON claims(feed_seq) WHERE batch_id IS NULL",
+          "CREATE TABLE results_v5 (batch_id TEXT NOT NULL REFERENCES batches(batch_id), position INTEGER NOT NULL,"
+          " hospital_code TEXT NOT NULL, claim_id TEXT NOT NULL, feed_id TEXT NOT NULL, patient_id TEXT NOT NULL,"
+          " discharge_date TEXT NOT NULL, burden_fen INTEGER NOT NULL, total_paid_fen INTEGER NOT NULL,"
+          " paid TEXT NOT NULL, trace TEXT NOT NULL, PRIMARY KEY (batch_id, position)) WITHOUT ROWID",
+          "INSERT INTO results_v5 (batch_id, position, hospital_code, claim_id, feed_id, patient_id, discharge_date,"
+          " burden_fen, total_paid_fen, paid, trace) SELECT batch_id, position, hospital_code, claim_id, feed_id,"
+          " patient_id, discharge_date, burden_fen, total_paid_fen, paid, trace FROM results",
+          "DROP TABLE results",
+          "ALTER TABLE results_v5 RENAME TO results",
+      },
   };
   return steps;
 }

@@ -131,10 +131,9 @@ std::map<std::string, Hospital> load_hospitals(Db& db) {
   return out;
 }
 
-std::map<std::string, Person> load_persons_for_batch(Db& db, const std::string& batch_id) {
+std::map<std::string, Person> load_persons_for_queued(Db& db) {
   std::map<std::string, Person> out;
-  // batch_id is generated (YYYYMMDD-NN), never user text.
-  load_persons_where(db, "id_number IN (SELECT patient_id FROM claims WHERE batch_id = '" + batch_id + "')", out);
+  load_persons_where(db, "id_number IN (SELECT patient_id FROM claims WHERE batch_id IS NULL)", out);
   std::set<std::string> parents;
   for (const auto& [id, p] : out)
     for (const auto& parent : p.parents)

@@ -14,7 +14,7 @@ void upsert_hospitals(Db& db, const std::vector<Hospital>& hospitals);
 void upsert_persons(Db& db, const std::vector<Person>& persons);
 
 std::map<std::string, Hospital> load_hospitals(Db& db);
-// Persons named by the claims of a batch, and their parents.
-std::map<std::string, Person> load_persons_for_batch(Db& db, const std::string& batch_id);
+// Persons named by the queued claims, and their parents.
+std::map<std::string, Person> load_persons_for_queued(Db& db);
 
 }  // namespace relief
