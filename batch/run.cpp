@@ -106,6 +106,14 @@ struct CapUsageCount {
   std::int64_t eligible = 0, paid = 0, cut = 0, spent = 0;
 };
 
+// A chunk of claims in processing order with what adjudicating them needs
+// from the database: their persons (and parents) and their ledger rows.
+struct ClaimChunk {
+  std::vector<Claim> claims;
+  std::map<std::string, Person> persons;
+  std::vector<LedgerRow> ledger_rows;
+};
+
 struct Adjudicated {
   std::vector<ResultRow> results;
   std::vector<PaymentRow> payments;
@@ -117,19 +125,20 @@ struct Adjudicated {
 // SPEC 4.1 over a batch's claims in processing order, chunk by chunk: the
 // results and payments rows, and the per-channel figures for the checks.
 struct Adjudicator {
-  Adjudicator(const ChannelSet& c, const std::map<std::string, Hospital>& h, const std::map<std::string, Person>& p,
-              Ledger& l, const std::string& b)
-      : channels(c), hospitals(h), persons(p), ledger(l), batch_id(b) {}
+  Adjudicator(const ChannelSet& c, const std::map<std::string, Hospital>& h, Ledger& l, const std::string& b)
+      : channels(c), hospitals(h), ledger(l), batch_id(b) {}
   const ChannelSet& channels;
   const std::map<std::string, Hospital>& hospitals;
-  const std::map<std::string, Person>& persons;
   Ledger& ledger;
   const std::string& batch_id;
   std::int64_t position = 0;
   std::map<std::string, std::int64_t> paid_per_channel, count_per_channel;
   std::map<std::string, CapUsageCount> usage;
 
-  void process(const std::vector<Claim>& claims, Adjudicated& out) {
+  void process(const ClaimChunk& in, Adjudicated& out) {
+    const std::vector<Claim>& claims = in.claims;
+    const std::map<std::string, Person>& persons = in.persons;
+    for (const auto& row : in.ledger_rows) ledger.load_if_absent(row.key, row.used_fen);
     out.results.reserve(claims.size());
     for (const auto& c : claims) {
       ++position;
@@ -238,9 +247,7 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     b.rejections = count_batch_rejections(db, batch_id);
     b.feeds = count_batch_feeds(db, batch_id, false) + count_batch_feeds(db, batch_id, true);
     insert_batch(db, b);
-    std::map<std::string, Person> persons = load_persons_for_queued(db);
     Ledger ledger;
-    load_ledger_for_queued(db, ledger);
 
     // Two threads: this one owns the database (claims by cursor, results and
     // payments written in bulk); the adjudicator owns the ledger and works
@@ -251,18 +258,18 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     if (!fs::exists(batch_dir)) remove_if_empty.dir = batch_dir;
     make_directories(batch_dir);
     prewritten.sink = std::make_unique<FileSink>(batch_dir + "/results.jsonl");
-    Adjudicator adj(channels, hospitals, persons, ledger, batch_id);
+    Adjudicator adj(channels, hospitals, ledger, batch_id);
     Progress progress(opt.progress, claims_total, err);
     ResultWriter writer(db);
     ClaimCursor cursor(db, kClaimChunkRows);
-    BoundedQueue<std::vector<Claim>> to_adjudicate(kChunksInFlight);
+    BoundedQueue<ClaimChunk> to_adjudicate(kChunksInFlight);
     BoundedQueue<Adjudicated> adjudicated(kChunksInFlight);
     std::thread worker([&] {
-      std::vector<Claim> claims;
-      while (to_adjudicate.pop(claims)) {
+      ClaimChunk in;
+      while (to_adjudicate.pop(in)) {
         Adjudicated done;
         try {
-          adj.process(claims, done);
+          adj.process(in, done);
         } catch (...) {
           done.error = std::current_exception();
         }
@@ -273,7 +280,7 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     });
     struct Joiner {
       std::thread& t;
-      BoundedQueue<std::vector<Claim>>& in;
+      BoundedQueue<ClaimChunk>& in;
       BoundedQueue<Adjudicated>& out;
       ~Joiner() {
         in.close();
@@ -284,13 +291,18 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     std::int64_t position = 0;
     std::size_t in_flight = 0;
     bool more = true;
-    std::vector<Claim> chunk;
+    ClaimChunk chunk;
     std::vector<std::int64_t> claim_rows;  // in processing order: 8 bytes a claim
     claim_rows.reserve(static_cast<std::size_t>(claims_total));
     while (more || in_flight > 0) {
       if (more && in_flight < kChunksInFlight) {
-        more = cursor.next(chunk, claim_rows);
+        more = cursor.next(chunk.claims, claim_rows);
         if (more) {
+          std::vector<std::string> ids;
+          ids.reserve(chunk.claims.size());
+          for (const auto& c : chunk.claims) ids.push_back(c.patient_id);
+          chunk.persons = load_persons(db, ids);
+          chunk.ledger_rows = load_ledger_rows(db, std::move(ids));
           to_adjudicate.push(std::move(chunk));
           chunk = {};
           ++in_flight;

@@ -19,6 +19,10 @@ void Ledger::load(const Key& k, std::int64_t used_fen) {
   loaded_[k] = used_fen;
 }
 
+void Ledger::load_if_absent(const Key& k, std::int64_t used_fen) {
+  if (!loaded_.count(k)) load(k, used_fen);
+}
+
 void Ledger::add(const Key& k, std::int64_t amount_fen, std::int64_t cap_fen) {
   assert(amount_fen >= 0);
   std::int64_t& u = used_[k];

@@ -20,6 +20,9 @@ class Ledger {
   using Key = std::tuple<std::string, std::string, int>;  // id_number, channel, year
   std::int64_t used(const Key& k) const;
   void load(const Key& k, std::int64_t used_fen);          // a row from the database
+  // A row from the database, unless this key was loaded or added before (the
+  // batch loads each chunk's persons; the database does not change meanwhile).
+  void load_if_absent(const Key& k, std::int64_t used_fen);
   void add(const Key& k, std::int64_t amount_fen, std::int64_t cap_fen);
   const std::map<Key, std::int64_t>& rows() const { return used_; }
   const std::map<Key, std::int64_t>& loaded() const { return loaded_; }

@@ -361,14 +361,19 @@ bool PaymentCursor::next(std::vector<PaymentRow>& out) {
   return !out.empty();
 }
 
-void load_ledger_for_queued(Db& db, Ledger& ledger) {
+std::vector<LedgerRow> load_ledger_rows(Db& db, std::vector<std::string> id_numbers) {
+  std::sort(id_numbers.begin(), id_numbers.end());
+  id_numbers.erase(std::unique(id_numbers.begin(), id_numbers.end()), id_numbers.end());
+  std::vector<LedgerRow> out;
+  if (id_numbers.empty()) return out;
   std::vector<std::string> ids, channels;
   std::vector<Poco::Int64> years, used;
-  db.session() << "SELECT id_number, channel, year, used_fen FROM ledger WHERE id_number IN"
-                  " (SELECT patient_id FROM claims WHERE batch_id IS NULL)",
+  db.session() << "SELECT id_number, channel, year, used_fen FROM ledger WHERE id_number = ?", use(id_numbers),
       into(ids), into(channels), into(years), into(used), now;
+  out.reserve(ids.size());
   for (std::size_t i = 0; i < ids.size(); ++i)
-    ledger.load({ids[i], channels[i], static_cast<int>(years[i])}, used[i]);
+    out.push_back({{std::move(ids[i]), std::move(channels[i]), static_cast<int>(years[i])}, used[i]});
+  return out;
 }
 
 void insert_batch(Db& db, const BatchRecord& b) {

@@ -114,8 +114,12 @@ class PaymentCursor {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-// The ledger rows of every person with a queued claim.
-void load_ledger_for_queued(Db& db, Ledger& ledger);
+// The ledger rows of these persons (the batch loads them chunk by chunk).
+struct LedgerRow {
+  Ledger::Key key;
+  std::int64_t used_fen = 0;
+};
+std::vector<LedgerRow> load_ledger_rows(Db& db, std::vector<std::string> id_numbers);
 
 void insert_batch(Db& db, const BatchRecord& b);
 void insert_batch_channels(Db& db, const std::string& batch_id, const std::vector<BatchChannelRow>& rows);

@@ -3,6 +3,7 @@
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
 
+#include <algorithm>
 #include <cassert>
 #include <set>
 
@@ -32,30 +33,6 @@ std::vector<std::string> split_parents(const std::string& s) {
   return out;
 }
 
-void load_persons_where(Db& db, const std::string& where, std::map<std::string, Person>& out) {
-  Statement st(db.session());
-  st << "SELECT id_number, name, hukou, dibao, disability, student, pension_months, residence_months, works_in_gz,"
-        " hardship, lives_with_parents, parents FROM persons WHERE " + where;
-  st.execute();
-  Poco::Data::RecordSet rs(st);
-  for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
-    Person p;
-    p.in_registry = true;
-    p.id_number = rs[0].convert<std::string>();
-    p.name = rs[1].convert<std::string>();
-    p.hukou = parse_hukou(rs[2].convert<std::string>()).value_or(Hukou::nonlocal);
-    p.dibao = parse_dibao(rs[3].convert<std::string>()).value_or(Dibao::none);
-    p.disability = rs[4].convert<int>() != 0;
-    p.student = parse_student(rs[5].convert<std::string>()).value_or(Student::none);
-    p.pension_months = rs[6].convert<Poco::Int64>();
-    p.residence_months = rs[7].convert<Poco::Int64>();
-    p.works_in_gz = rs[8].convert<int>() != 0;
-    p.hardship = rs[9].convert<int>() != 0;
-    p.lives_with_parents = rs[10].convert<int>() != 0;
-    p.parents = split_parents(rs[11].convert<std::string>());
-    out[p.id_number] = std::move(p);
-  }
-}
 }  // namespace
 
 void upsert_hospitals(Db& db, const std::vector<Hospital>& hospitals) {
@@ -131,19 +108,48 @@ std::map<std::string, Hospital> load_hospitals(Db& db) {
   return out;
 }
 
-std::map<std::string, Person> load_persons_for_queued(Db& db) {
+namespace {
+// The persons with these identity numbers, by prepared look-ups (no SQL text
+// built from data), added to `out`.
+void load_persons_by_id(Db& db, std::vector<std::string> ids, std::map<std::string, Person>& out) {
+  if (ids.empty()) return;
+  std::vector<std::string> id, name, hukou, dibao, student, parents;
+  std::vector<Poco::Int64> disability, pension, residence, works, hardship, lives;
+  db.session() << "SELECT id_number, name, hukou, dibao, disability, student, pension_months, residence_months,"
+                  " works_in_gz, hardship, lives_with_parents, parents FROM persons WHERE id_number = ?",
+      use(ids), into(id), into(name), into(hukou), into(dibao), into(disability), into(student), into(pension),
+      into(residence), into(works), into(hardship), into(lives), into(parents), now;
+  for (std::size_t k = 0; k < id.size(); ++k) {
+    Person p;
+    p.in_registry = true;
+    p.id_number = std::move(id[k]);
+    p.name = std::move(name[k]);
+    p.hukou = parse_hukou(hukou[k]).value_or(Hukou::nonlocal);
+    p.dibao = parse_dibao(dibao[k]).value_or(Dibao::none);
+    p.disability = disability[k] != 0;
+    p.student = parse_student(student[k]).value_or(Student::none);
+    p.pension_months = pension[k];
+    p.residence_months = residence[k];
+    p.works_in_gz = works[k] != 0;
+    p.hardship = hardship[k] != 0;
+    p.lives_with_parents = lives[k] != 0;
+    p.parents = split_parents(parents[k]);
+    std::string key = p.id_number;
+    out[key] = std::move(p);
+  }
+}
+}  // namespace
+
+std::map<std::string, Person> load_persons(Db& db, std::vector<std::string> ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   std::map<std::string, Person> out;
-  load_persons_where(db, "id_number IN (SELECT patient_id FROM claims WHERE batch_id IS NULL)", out);
+  load_persons_by_id(db, std::move(ids), out);
   std::set<std::string> parents;
   for (const auto& [id, p] : out)
     for (const auto& parent : p.parents)
       if (!out.count(parent)) parents.insert(parent);
-  // Parents are few; one query each keeps the SQL portable.
-  for (const auto& parent : parents) {
-    assert(parent.find_first_not_of("0123456789X") == std::string::npos);
-    std::string where = "id_number = '" + parent + "'";  // validated identity number: digits and X only
-    load_persons_where(db, where, out);
-  }
+  load_persons_by_id(db, {parents.begin(), parents.end()}, out);
   return out;
 }
 

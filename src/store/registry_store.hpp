@@ -14,7 +14,8 @@ void upsert_hospitals(Db& db, const std::vector<Hospital>& hospitals);
 void upsert_persons(Db& db, const std::vector<Person>& persons);
 
 std::map<std::string, Hospital> load_hospitals(Db& db);
-// Persons named by the queued claims, and their parents.
-std::map<std::string, Person> load_persons_for_queued(Db& db);
+// These persons (those in the registry) and their parents: the batch loads
+// them chunk by chunk, so memory does not grow with the batch.
+std::map<std::string, Person> load_persons(Db& db, std::vector<std::string> id_numbers);
 
 }  // namespace relief
