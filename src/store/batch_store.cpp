@@ -46,13 +46,17 @@ void claim_queue_for_batch(Db& db, const std::string& batch_id) {
 
 void mark_claims_adjudicated(Db& db, const std::string& batch_id, const std::vector<std::int64_t>& row_ids) {
   constexpr std::size_t kRowsPerUpdate = 10'000;
-  for (std::size_t start = 0; start < row_ids.size(); start += kRowsPerUpdate) {
-    std::size_t n = std::min(kRowsPerUpdate, row_ids.size() - start);
+  // In row order: the update walks the table front to back instead of jumping.
+  std::vector<std::pair<std::int64_t, std::int64_t>> by_row(row_ids.size());  // rowid, result position
+  for (std::size_t k = 0; k < row_ids.size(); ++k) by_row[k] = {row_ids[k], static_cast<std::int64_t>(k + 1)};
+  std::sort(by_row.begin(), by_row.end());
+  for (std::size_t start = 0; start < by_row.size(); start += kRowsPerUpdate) {
+    std::size_t n = std::min(kRowsPerUpdate, by_row.size() - start);
     std::vector<std::string> b(n, batch_id);
     std::vector<Poco::Int64> pos(n), rows(n);
     for (std::size_t k = 0; k < n; ++k) {
-      pos[k] = static_cast<Poco::Int64>(start + k + 1);
-      rows[k] = row_ids[start + k];
+      rows[k] = by_row[start + k].first;
+      pos[k] = by_row[start + k].second;
     }
     db.session() << "UPDATE claims SET batch_id = ?, result_position = ? WHERE rowid = ? AND batch_id IS NULL", use(b),
         use(pos), use(rows), now;
