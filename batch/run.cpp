@@ -112,6 +112,8 @@ struct ClaimChunk {
   std::vector<Claim> claims;
   std::map<std::string, Person> persons;
   std::vector<LedgerRow> ledger_rows;
+  std::vector<std::int64_t> row_ids;  // the claims' rows, to mark them at the end
+  std::exception_ptr error;           // the loader failed
 };
 
 struct Adjudicated {
@@ -119,6 +121,7 @@ struct Adjudicated {
   std::vector<PaymentRow> payments;
   std::vector<TraceBlock> traces;  // the results' traces, compressed here (this thread has time to spare)
   std::string jsonl;               // the results' lines of results.jsonl
+  std::vector<std::int64_t> row_ids;  // passed through from the ClaimChunk
   std::exception_ptr error;
 };
 
@@ -139,6 +142,7 @@ struct Adjudicator {
     const std::vector<Claim>& claims = in.claims;
     const std::map<std::string, Person>& persons = in.persons;
     for (const auto& row : in.ledger_rows) ledger.load_if_absent(row.key, row.used_fen);
+    out.row_ids = in.row_ids;
     out.results.reserve(claims.size());
     for (const auto& c : claims) {
       ++position;
@@ -249,11 +253,14 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     insert_batch(db, b);
     Ledger ledger;
 
-    // Two threads: this one owns the database (claims by cursor, results and
-    // payments written in bulk); the adjudicator owns the ledger and works
-    // through the claims in processing order. Chunks travel through bounded
-    // queues in order, so the result is the same as one thread's.
-    // results.jsonl is written as the chunks come (unfinished until the commit).
+    // Three threads, chunks in processing order through bounded queues (so
+    // the result is the same as one thread's): a loader reads the queued
+    // claims with their persons and ledger rows on its own read connection
+    // (nothing it reads changes during the batch: this transaction holds the
+    // write lock and writes claims and ledger only at the end); the
+    // adjudicator owns the ledger; this thread writes results, payments and
+    // trace blocks in the batch's transaction, and results.jsonl as the
+    // chunks come (unfinished until the commit).
     const std::string batch_dir = (fs::path(opt.out_dir) / batch_id).string();
     if (!fs::exists(batch_dir)) remove_if_empty.dir = batch_dir;
     make_directories(batch_dir);
@@ -261,17 +268,41 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     Adjudicator adj(channels, hospitals, ledger, batch_id);
     Progress progress(opt.progress, claims_total, err);
     ResultWriter writer(db);
-    ClaimCursor cursor(db, kClaimChunkRows);
+    std::unique_ptr<Db> reader = Db::open(db.path());
+    reader->session() << "PRAGMA cache_size=-8192", Poco::Data::Keywords::now;  // 8 MiB: it streams
     BoundedQueue<ClaimChunk> to_adjudicate(kChunksInFlight);
     BoundedQueue<Adjudicated> adjudicated(kChunksInFlight);
+    std::thread loader([&] {
+      try {
+        ClaimCursor cursor(*reader, kClaimChunkRows);
+        for (;;) {
+          ClaimChunk chunk;
+          if (!cursor.next(chunk.claims, chunk.row_ids)) break;
+          std::vector<std::string> ids;
+          ids.reserve(chunk.claims.size());
+          for (const auto& c : chunk.claims) ids.push_back(c.patient_id);
+          chunk.persons = load_persons(*reader, ids);
+          chunk.ledger_rows = load_ledger_rows(*reader, std::move(ids));
+          if (!to_adjudicate.push(std::move(chunk))) return;
+        }
+      } catch (...) {
+        ClaimChunk failed;
+        failed.error = std::current_exception();
+        to_adjudicate.push(std::move(failed));
+      }
+      to_adjudicate.close();
+    });
     std::thread worker([&] {
       ClaimChunk in;
       while (to_adjudicate.pop(in)) {
         Adjudicated done;
-        try {
-          adj.process(in, done);
-        } catch (...) {
-          done.error = std::current_exception();
+        done.error = in.error;
+        if (!done.error) {
+          try {
+            adj.process(in, done);
+          } catch (...) {
+            done.error = std::current_exception();
+          }
         }
         bool failed = static_cast<bool>(done.error);
         if (!adjudicated.push(std::move(done)) || failed) break;
@@ -279,46 +310,27 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
       adjudicated.close();
     });
     struct Joiner {
-      std::thread& t;
+      std::thread &loader, &worker;
       BoundedQueue<ClaimChunk>& in;
       BoundedQueue<Adjudicated>& out;
       ~Joiner() {
         in.close();
         out.close();
-        if (t.joinable()) t.join();
+        if (loader.joinable()) loader.join();
+        if (worker.joinable()) worker.join();
       }
-    } joiner{worker, to_adjudicate, adjudicated};
+    } joiner{loader, worker, to_adjudicate, adjudicated};
     std::int64_t position = 0;
-    std::size_t in_flight = 0;
-    bool more = true;
-    ClaimChunk chunk;
     std::vector<std::int64_t> claim_rows;  // in processing order: 8 bytes a claim
     claim_rows.reserve(static_cast<std::size_t>(claims_total));
-    while (more || in_flight > 0) {
-      if (more && in_flight < kChunksInFlight) {
-        more = cursor.next(chunk.claims, claim_rows);
-        if (more) {
-          std::vector<std::string> ids;
-          ids.reserve(chunk.claims.size());
-          for (const auto& c : chunk.claims) ids.push_back(c.patient_id);
-          chunk.persons = load_persons(db, ids);
-          chunk.ledger_rows = load_ledger_rows(db, std::move(ids));
-          to_adjudicate.push(std::move(chunk));
-          chunk = {};
-          ++in_flight;
-        } else {
-          to_adjudicate.close();
-        }
-        continue;
-      }
-      Adjudicated done;
-      if (!adjudicated.pop(done)) throw InvariantError("the adjudicator stopped before the last claim");
-      --in_flight;
+    Adjudicated done;
+    while (adjudicated.pop(done)) {
       if (done.error) std::rethrow_exception(done.error);
       for (const auto& row : done.results) writer.add_result(batch_id, row);
       for (const auto& p : done.payments) writer.add_payment(p);
       for (auto& block : done.traces) writer.add_trace_block(batch_id, std::move(block));
       prewritten.sink->write(done.jsonl);
+      claim_rows.insert(claim_rows.end(), done.row_ids.begin(), done.row_ids.end());
       position += static_cast<std::int64_t>(done.results.size());
       progress.tick(position);
     }

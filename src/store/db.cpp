@@ -18,14 +18,14 @@ namespace {
 std::once_flag g_register;
 }
 
-Db::Db(Poco::Data::Session session) : session_(std::move(session)) {}
+Db::Db(Poco::Data::Session session, std::string path) : session_(std::move(session)), path_(std::move(path)) {}
 Db::~Db() = default;
 
 std::unique_ptr<Db> Db::open(const std::string& path) {
   std::call_once(g_register, [] { Poco::Data::SQLite::Connector::registerConnector(); });
   try {
     Poco::Data::Session s("SQLite", path);
-    std::unique_ptr<Db> db(new Db(std::move(s)));
+    std::unique_ptr<Db> db(new Db(std::move(s), path));
     auto& ses = db->session_;
     // The busy timeout first: every later statement (journal mode included)
     // then waits for a concurrent writer instead of failing at once.

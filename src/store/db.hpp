@@ -24,6 +24,7 @@ class Db {
   ~Db();
 
   Poco::Data::Session& session() { return session_; }
+  const std::string& path() const { return path_; }
   int schema_version();
 
   // RAII transaction: rolls back unless commit() was called.
@@ -41,9 +42,10 @@ class Db {
   };
 
  private:
-  explicit Db(Poco::Data::Session session);
+  Db(Poco::Data::Session session, std::string path);
   void migrate();
   Poco::Data::Session session_;
+  std::string path_;
 };
 
 // Latest schema version this build knows.
