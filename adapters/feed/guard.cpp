@@ -1,6 +1,4 @@
 // The byte guard in front of every feed: it runs before Xerces sees a byte.
-#include <Poco/SHA2Engine.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -8,6 +6,7 @@
 #include <memory>
 
 #include "adapters/feed/feed_reader.hpp"
+#include "adapters/feed/sha256.hpp"
 
 namespace relief {
 
@@ -103,7 +102,7 @@ GuardResult guard_feed(const FeedSource& src, std::int64_t feed_bytes_max) {
     r.detail = std::to_string(size) + " bytes, the limit is " + std::to_string(feed_bytes_max);
     return r;
   }
-  Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+  Sha256 sha;
   std::string window;  // unscanned tail of the previous chunk + this chunk
   std::string chunk(kChunkBytes, '\0');
   std::int64_t offset = 0;
@@ -153,7 +152,7 @@ GuardResult guard_feed(const FeedSource& src, std::int64_t feed_bytes_max) {
     }
   }
   if (size == 0) refusal = "the feed is empty";
-  r.sha256_hex = Poco::DigestEngine::digestToHex(sha.digest());
+  r.sha256_hex = sha.hex();
   if (!refusal.empty()) {
     r.code = "MALFORMED";
     r.detail = refusal;

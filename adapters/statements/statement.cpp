@@ -1,10 +1,9 @@
 // Format sniffing, camt amounts and the CSV statement (SPEC 6).
 #include "adapters/statements/statement.hpp"
 
-#include <Poco/SHA2Engine.h>
-
 #include <fstream>
 
+#include "adapters/feed/sha256.hpp"
 #include "adapters/registry/csv.hpp"
 #include "src/core/date.hpp"
 #include "src/core/limits.hpp"
@@ -33,12 +32,6 @@ StatementParse refused(std::string why) {
   StatementParse p;
   p.errors.push_back(std::move(why));
   return p;
-}
-
-std::string sha256_hex(const std::string& bytes) {
-  Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
-  sha.update(bytes.data(), bytes.size());
-  return Poco::DigestEngine::digestToHex(sha.digest());
 }
 
 }  // namespace
@@ -121,7 +114,7 @@ StatementParse read_statement_csv(const std::string& bytes) {
   static const std::vector<std::string> kColumns = {"booking_date", "end_to_end_id", "amount", "direction"};
   StatementParse p;
   p.format = "csv";
-  p.sha256_hex = sha256_hex(bytes);
+  p.sha256_hex = sha256_hex_of(bytes);
   p.bytes = static_cast<std::int64_t>(bytes.size());
   std::vector<CsvError> errors;
   CsvTable table = parse_csv(bytes, errors);

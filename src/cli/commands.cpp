@@ -89,21 +89,35 @@ int cmd_ingest(const Args& a, std::ostream& out, std::ostream& err) {
   auto db = Db::open(a.db_path);
   bool any_refused = false;
   nlohmann::json all = nlohmann::json::array();
-  for (const auto& file : a.words) {
-    // A file that cannot be read is the operator's mistake, not a hospital's
-    // feed: nothing is recorded, the other feeds go on, the exit status is 2.
+  // A file that cannot be read is the operator's mistake, not a hospital's
+  // feed: nothing is recorded, the other feeds go on, the exit status is 2.
+  std::vector<FeedSource> sources;
+  std::vector<std::size_t> word_of;  // sources[i] is a.words[word_of[i]]
+  for (std::size_t w = 0; w < a.words.size(); ++w) {
+    const auto& file = a.words[w];
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(file, ec) || ::access(file.c_str(), R_OK) != 0) {
-      err << "relief: " << file << ": not a readable file; nothing recorded for it\n";
+    if (!std::filesystem::is_regular_file(file, ec) || ::access(file.c_str(), R_OK) != 0) continue;
+    sources.push_back(FeedSource{file, nullptr});
+    word_of.push_back(w);
+  }
+  // Lines in the order of the command line: an unreadable file's line comes
+  // between the verdicts of the feeds around it.
+  std::size_t next_word = 0;
+  auto unreadable_until = [&](std::size_t end) {
+    for (; next_word < end; ++next_word) {
+      err << "relief: " << a.words[next_word] << ": not a readable file; nothing recorded for it\n";
       any_refused = true;
-      continue;
     }
-    FeedVerdict v = ingest_feed(*db, FeedSource{file, nullptr}, opt);
+  };
+  ingest_feeds(*db, sources, opt, [&](const FeedVerdict& v, std::size_t i) {
+    unreadable_until(word_of[i]);
+    next_word = word_of[i] + 1;
+    const std::string& file = a.words[word_of[i]];
     bool refused = v.outcome == FeedOutcome::refused;
     any_refused = any_refused || refused;
     if (a.flag("json")) {
       all.push_back(verdict_json(v));
-      continue;
+      return;
     }
     std::string who = v.feed_id.empty() ? "(no feed id)" : v.feed_id;
     std::string hosp = v.hospital_code.empty() ? "?" : v.hospital_code;
@@ -123,7 +137,8 @@ int cmd_ingest(const Args& a, std::ostream& out, std::ostream& err) {
                              r.detail);
         break;
     }
-  }
+  });
+  unreadable_until(a.words.size());
   if (a.flag("json")) out << all.dump(2) << "\n";
   return any_refused ? kRefused : kOk;
 }

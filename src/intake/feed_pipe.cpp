@@ -9,8 +9,21 @@ namespace {
 struct Stopped {};  // thrown inside the parse to end it early
 }  // namespace
 
-FeedPipe::FeedPipe(const FeedSource& src, const std::string& encoding)
-    : reader_(&FeedPipe::read, this, src, encoding) {}
+void FeedPipe::ParseDone::set() {
+  {
+    std::lock_guard lk(mu_);
+    done_ = true;
+  }
+  set_.notify_all();
+}
+
+void FeedPipe::ParseDone::wait() {
+  std::unique_lock lk(mu_);
+  set_.wait(lk, [&] { return done_; });
+}
+
+FeedPipe::FeedPipe(const FeedSource& src, std::int64_t feed_bytes_max, std::shared_ptr<ParseDone> parse_after)
+    : reader_(&FeedPipe::read, this, src, feed_bytes_max, std::move(parse_after)) {}
 
 FeedPipe::~FeedPipe() {
   stop();
@@ -38,6 +51,13 @@ void FeedPipe::push(Message m) {
   changed_.notify_all();
 }
 
+const GuardResult& FeedPipe::guard() {
+  std::unique_lock lk(mu_);
+  changed_.wait(lk, [&] { return guarded_ || done_; });
+  if (!guarded_) std::rethrow_exception(error_);
+  return guard_;
+}
+
 bool FeedPipe::next(Message& out) {
   std::unique_lock lk(mu_);
   changed_.wait(lk, [&] { return !queue_.empty() || done_; });
@@ -51,8 +71,44 @@ bool FeedPipe::next(Message& out) {
   return false;
 }
 
-void FeedPipe::read(FeedSource src, std::string encoding) {
-  // The buffer (if any) outlives the pipe: the caller holds it until ingest_feed returns.
+void FeedPipe::read(FeedSource src, std::int64_t feed_bytes_max, std::shared_ptr<ParseDone> parse_after) {
+  // The buffer (if any) outlives the pipe: the caller holds it until the pipe is destroyed.
+  guard_and_parse(src, feed_bytes_max, parse_after.get());
+  parse_done_->set();  // however it ended: the next pipe may use Xerces
+}
+
+void FeedPipe::guard_and_parse(const FeedSource& src, std::int64_t feed_bytes_max, ParseDone* parse_after) {
+  GuardResult g;
+  std::exception_ptr error;
+  try {
+    g = guard_feed(src, feed_bytes_max);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  {
+    std::lock_guard lk(mu_);
+    guard_ = g;
+    guarded_ = !error;
+    error_ = error;
+    done_ = error || !g.ok;  // refused bytes: nothing to parse
+    changed_.notify_all();
+    if (done_) return;
+  }
+  // The pipe before always ends (it is consumed, or stopped when destroyed).
+  if (parse_after) parse_after->wait();
+  {
+    std::lock_guard lk(mu_);
+    if (stop_) {  // the database thread will not take these bytes (same bytes as a feed before)
+      parse_.code = "STOPPED";
+      done_ = true;
+      changed_.notify_all();
+      return;
+    }
+  }
+  parse_feed(src, g.encoding);
+}
+
+void FeedPipe::parse_feed(const FeedSource& src, const std::string& encoding) {
   RawHeader header;
   std::optional<Date> created;
   Message batch;

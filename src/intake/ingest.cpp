@@ -5,6 +5,7 @@
 #include <Poco/LocalDateTime.h>
 
 #include <cassert>
+#include <memory>
 #include <unordered_set>
 
 #include "src/core/limits.hpp"
@@ -101,13 +102,14 @@ FeedVerdict mismatch(FeedVerdict v, const IngestOptions& opt, const std::string&
   return v;
 }
 
-}  // namespace
-
-FeedVerdict ingest_feed(Db& db, const FeedSource& src, const IngestOptions& opt) {
+// One feed's database half, on the calling thread: `pipe` reads `src` (guard,
+// parse, claim checks) on its own thread, possibly started while the feed
+// before was being stored.
+FeedVerdict ingest_one(Db& db, const FeedSource& src, FeedPipe& pipe, const IngestOptions& opt) {
   FeedVerdict v;
   v.source = src.path;
   v.received_at = now_iso8601();
-  GuardResult g = guard_feed(src, opt.feed_bytes_max);
+  const GuardResult& g = pipe.guard();
   v.sha256 = g.sha256_hex;
   v.bytes = g.bytes;
   if (!g.ok) {
@@ -123,11 +125,15 @@ FeedVerdict ingest_feed(Db& db, const FeedSource& src, const IngestOptions& opt)
     return v;
   }
   if (auto f = find_feed_by_sha(db, g.sha256_hex, /*accepted_only=*/true)) {
+    pipe.stop();  // nothing of these bytes is read further
     if (other_hospital(opt, f->hospital_code)) return mismatch(v, opt, f->hospital_code);
     return replay(db, *f, src.path);
   }
   if (opt.skip_unreported_refusal_of_same_source)
-    if (auto f = find_unreported_refusal(db, v.sha256, v.source)) return replay(db, *f, v.source);
+    if (auto f = find_unreported_refusal(db, v.sha256, v.source)) {
+      pipe.stop();
+      return replay(db, *f, v.source);
+    }
 
   std::optional<Db::Tx> tx;
   tx.emplace(db);
@@ -135,10 +141,10 @@ FeedVerdict ingest_feed(Db& db, const FeedSource& src, const IngestOptions& opt)
   std::int64_t seq = w.next_feed_seq();
   bool hospital_known = false, feed_taken = false, mismatched = false;
 
-  // Two threads: a reader parses, validates and checks claims (CPU: Xerces
-  // and SPEC 3); this thread owns the database (header look-ups, DUPLICATE,
-  // bulk writes). They meet in a bounded queue, so memory stays flat.
-  FeedPipe pipe(src, g.encoding);
+  // Two threads: the pipe's reader guards, parses, validates and checks
+  // claims (CPU: SHA-256, Xerces and SPEC 3); this thread owns the database
+  // (header look-ups, DUPLICATE, bulk writes). They meet in a bounded queue,
+  // so memory stays flat.
   auto take = [&](FeedWriter::Flushed f) {
     v.claims_accepted += f.accepted;
     v.claims_rejected += static_cast<std::int64_t>(f.rejections.size());
@@ -232,6 +238,31 @@ FeedVerdict ingest_feed(Db& db, const FeedSource& src, const IngestOptions& opt)
   v.feed_seq = seq;
   v.outcome = FeedOutcome::accepted;
   return v;
+}
+
+}  // namespace
+
+void ingest_feeds(Db& db, const std::vector<FeedSource>& sources, const IngestOptions& opt,
+                  const std::function<void(const FeedVerdict&, std::size_t index)>& on_verdict) {
+  // One feed of look-ahead: while this thread stores feed i, feed i+1's pipe
+  // already guards it, and parses it as soon as feed i is parsed (one Xerces
+  // parse at a time, see FeedPipe), buffering up to a whole feed. Nothing but
+  // its bytes: every database look-up and write stays here, in order, so the
+  // verdicts are those of one ingest_feed after the other.
+  std::unique_ptr<FeedPipe> ahead;
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    std::unique_ptr<FeedPipe> pipe = ahead ? std::move(ahead) : std::make_unique<FeedPipe>(sources[i], opt.feed_bytes_max);
+    if (i + 1 < sources.size())
+      ahead = std::make_unique<FeedPipe>(sources[i + 1], opt.feed_bytes_max, pipe->parse_done());
+    FeedVerdict v = ingest_one(db, sources[i], *pipe, opt);
+    pipe.reset();
+    if (on_verdict) on_verdict(v, i);
+  }
+}
+
+FeedVerdict ingest_feed(Db& db, const FeedSource& src, const IngestOptions& opt) {
+  FeedPipe pipe(src, opt.feed_bytes_max);  // ingest_feeds of one feed, without copying the verdict
+  return ingest_one(db, src, pipe, opt);
 }
 
 }  // namespace relief

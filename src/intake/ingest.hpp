@@ -1,8 +1,10 @@
 #pragma once
 // The one intake path: `relief ingest`, the inbox of `relief run` and
-// POST /api/v1/feeds all call ingest_feed with the bytes and get the same
-// verdict; only the way it is shown differs.
+// POST /api/v1/feeds all call ingest_feed (or ingest_feeds for many) with the
+// bytes and get the same verdict; only the way it is shown differs.
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -46,6 +48,16 @@ struct IngestOptions {
 };
 
 FeedVerdict ingest_feed(Db& db, const FeedSource& src, const IngestOptions& opt);
+
+// Many feeds in the given order, with the verdicts and the database of one
+// ingest_feed after the other, but on two cores: while this thread stores
+// feed i, feed i+1 is already being read (guarded, then parsed and checked
+// once feed i is parsed) on a thread of its own. on_verdict(v, i) is called
+// after feed i is committed (or refused), in order, while feed i+1 is being
+// read; an exception from it ends the call.
+// The sources (and their buffers) must outlive the call.
+void ingest_feeds(Db& db, const std::vector<FeedSource>& sources, const IngestOptions& opt,
+                  const std::function<void(const FeedVerdict&, std::size_t index)>& on_verdict);
 
 std::string outcome_name(FeedOutcome o);
 std::string now_iso8601();
