@@ -34,21 +34,68 @@ namespace {
 
 constexpr const char* kNamespace = "urn:relief:claim-feed:1";
 
-std::once_flag g_pool_once;
-XMLGrammarPool* g_pool = nullptr;
+// Xerces-C 3.2 fills a pattern's character maps on first use without a lock
+// (RangeToken::createMap): two parses validating with one grammar at the same
+// time can see a half-filled map and refuse a valid value (seen: a correct
+// ControlSum refused while two feeds were parsed at once). So a grammar is
+// never shared between threads at the same time: each parse leases a grammar
+// pool of its own, and pools are reused. At most one per concurrent parse.
+class GrammarPools {
+ public:
+  static constexpr std::size_t kPoolsMax = 64;  // > server threads + ingest readers
 
-void load_grammar_pool() {
-  xml::ensure_initialized();
-  g_pool = new XMLGrammarPoolImpl(XMLPlatformUtils::fgMemoryManager);
-  std::unique_ptr<SAX2XMLReader> loader(XMLReaderFactory::createXMLReader(XMLPlatformUtils::fgMemoryManager, g_pool));
-  xml::RefuseAllResolver resolver;
-  xml::harden(*loader, resolver);
-  const std::string& xsd = claim_feed_xsd();
-  MemBufInputSource src(reinterpret_cast<const XMLByte*>(xsd.data()), xsd.size(), "claim-feed.xsd");
-  if (!loader->loadGrammar(src, Grammar::SchemaGrammarType, true))
-    throw std::logic_error("the built-in claim-feed XSD does not load");
-  g_pool->lockPool();  // read-only from here on: safe to share between threads
-}
+  class Lease {
+   public:
+    explicit Lease(GrammarPools& owner) : owner_(owner), pool_(owner.take()) {}
+    ~Lease() { owner_.give_back(pool_); }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    XMLGrammarPool* get() const { return pool_; }
+
+   private:
+    GrammarPools& owner_;
+    XMLGrammarPool* pool_;
+  };
+
+ private:
+  XMLGrammarPool* take() {
+    {
+      std::lock_guard lk(mu_);
+      if (!free_.empty()) {
+        XMLGrammarPool* p = free_.back();
+        free_.pop_back();
+        return p;
+      }
+      if (created_ >= kPoolsMax) throw std::logic_error("more concurrent feed parses than grammar pools");
+      ++created_;
+    }
+    return load();  // outside the lock: a few milliseconds, once per pool
+  }
+  void give_back(XMLGrammarPool* p) {
+    std::lock_guard lk(mu_);
+    free_.push_back(p);
+  }
+  static XMLGrammarPool* load() {
+    xml::ensure_initialized();
+    // Kept until the process ends, like Xerces itself (Terminate is never called while parses may run).
+    auto* pool = new XMLGrammarPoolImpl(XMLPlatformUtils::fgMemoryManager);
+    std::unique_ptr<SAX2XMLReader> loader(XMLReaderFactory::createXMLReader(XMLPlatformUtils::fgMemoryManager, pool));
+    xml::RefuseAllResolver resolver;
+    xml::harden(*loader, resolver);
+    const std::string& xsd = claim_feed_xsd();
+    MemBufInputSource src(reinterpret_cast<const XMLByte*>(xsd.data()), xsd.size(), "claim-feed.xsd");
+    if (!loader->loadGrammar(src, Grammar::SchemaGrammarType, true))
+      throw std::logic_error("the built-in claim-feed XSD does not load");
+    pool->lockPool();
+    return pool;
+  }
+
+  std::mutex mu_;
+  std::vector<XMLGrammarPool*> free_;
+  std::size_t created_ = 0;
+};
+
+GrammarPools g_pools;
 
 struct Abort {
   std::string code;
@@ -204,9 +251,10 @@ class Handler : public DefaultHandler {
 }  // namespace
 
 FeedParse read_feed(const FeedSource& src, const std::string& encoding, const FeedCallbacks& cb) {
-  std::call_once(g_pool_once, load_grammar_pool);
+  GrammarPools::Lease grammar(g_pools);  // outlives the reader
   FeedParse out;
-  std::unique_ptr<SAX2XMLReader> reader(XMLReaderFactory::createXMLReader(XMLPlatformUtils::fgMemoryManager, g_pool));
+  std::unique_ptr<SAX2XMLReader> reader(
+      XMLReaderFactory::createXMLReader(XMLPlatformUtils::fgMemoryManager, grammar.get()));
   xml::RefuseAllResolver resolver;
   xml::harden(*reader, resolver);
   xml::validate_with_cached_grammar(*reader);

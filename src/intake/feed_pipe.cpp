@@ -9,21 +9,8 @@ namespace {
 struct Stopped {};  // thrown inside the parse to end it early
 }  // namespace
 
-void FeedPipe::ParseDone::set() {
-  {
-    std::lock_guard lk(mu_);
-    done_ = true;
-  }
-  set_.notify_all();
-}
-
-void FeedPipe::ParseDone::wait() {
-  std::unique_lock lk(mu_);
-  set_.wait(lk, [&] { return done_; });
-}
-
-FeedPipe::FeedPipe(const FeedSource& src, std::int64_t feed_bytes_max, std::shared_ptr<ParseDone> parse_after)
-    : reader_(&FeedPipe::read, this, src, feed_bytes_max, std::move(parse_after)) {}
+FeedPipe::FeedPipe(const FeedSource& src, std::int64_t feed_bytes_max)
+    : reader_(&FeedPipe::read, this, src, feed_bytes_max) {}
 
 FeedPipe::~FeedPipe() {
   stop();
@@ -71,13 +58,8 @@ bool FeedPipe::next(Message& out) {
   return false;
 }
 
-void FeedPipe::read(FeedSource src, std::int64_t feed_bytes_max, std::shared_ptr<ParseDone> parse_after) {
+void FeedPipe::read(FeedSource src, std::int64_t feed_bytes_max) {
   // The buffer (if any) outlives the pipe: the caller holds it until the pipe is destroyed.
-  guard_and_parse(src, feed_bytes_max, parse_after.get());
-  parse_done_->set();  // however it ended: the next pipe may use Xerces
-}
-
-void FeedPipe::guard_and_parse(const FeedSource& src, std::int64_t feed_bytes_max, ParseDone* parse_after) {
   GuardResult g;
   std::exception_ptr error;
   try {
@@ -94,8 +76,6 @@ void FeedPipe::guard_and_parse(const FeedSource& src, std::int64_t feed_bytes_ma
     changed_.notify_all();
     if (done_) return;
   }
-  // The pipe before always ends (it is consumed, or stopped when destroyed).
-  if (parse_after) parse_after->wait();
   {
     std::lock_guard lk(mu_);
     if (stop_) {  // the database thread will not take these bytes (same bytes as a feed before)

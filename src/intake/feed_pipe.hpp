@@ -41,26 +41,10 @@ class FeedPipe {
     std::vector<Item> items;
   };
 
-  // Set once a pipe's reader is done with Xerces (parsed, refused, stopped or failed).
-  class ParseDone {
-   public:
-    void set();
-    void wait();
-
-   private:
-    std::mutex mu_;
-    std::condition_variable set_;
-    bool done_ = false;
-  };
-
   // Starts the reader at once. `src` (and its buffer, if any) must outlive the
-  // pipe. With `parse_after`, the reader guards the bytes at once but starts
-  // parsing only when that (the pipe before's) is set: Xerces-C 3.2's
-  // validators, shared through the one grammar, are not safe to use from two
-  // threads at once (RangeToken::createMap fills a pattern's character map
-  // lazily, unsynchronised: a value could fail its pattern in one thread
-  // while another thread builds the map).
-  FeedPipe(const FeedSource& src, std::int64_t feed_bytes_max, std::shared_ptr<ParseDone> parse_after = nullptr);
+  // pipe. Two pipes may parse at once: each parse leases a grammar of its own
+  // (adapters/feed/feed_reader.cpp says why).
+  FeedPipe(const FeedSource& src, std::int64_t feed_bytes_max);
   ~FeedPipe();  // stops the reader and joins it
   FeedPipe(const FeedPipe&) = delete;
   FeedPipe& operator=(const FeedPipe&) = delete;
@@ -76,12 +60,9 @@ class FeedPipe {
   // After next() returned false.
   FeedParse result() const { return parse_; }
   std::int64_t valid_total_fen() const { return valid_total_fen_; }
-  // For the pipe after this one.
-  std::shared_ptr<ParseDone> parse_done() const { return parse_done_; }
 
  private:
-  void read(FeedSource src, std::int64_t feed_bytes_max, std::shared_ptr<ParseDone> parse_after);
-  void guard_and_parse(const FeedSource& src, std::int64_t feed_bytes_max, ParseDone* parse_after);
+  void read(FeedSource src, std::int64_t feed_bytes_max);
   void parse_feed(const FeedSource& src, const std::string& encoding);
   void push(Message m);
 
@@ -93,7 +74,6 @@ class FeedPipe {
   GuardResult guard_;
   FeedParse parse_;
   std::int64_t valid_total_fen_ = 0;
-  std::shared_ptr<ParseDone> parse_done_ = std::make_shared<ParseDone>();
   std::thread reader_;
 };
 

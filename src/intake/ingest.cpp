@@ -245,15 +245,15 @@ FeedVerdict ingest_one(Db& db, const FeedSource& src, FeedPipe& pipe, const Inge
 void ingest_feeds(Db& db, const std::vector<FeedSource>& sources, const IngestOptions& opt,
                   const std::function<void(const FeedVerdict&, std::size_t index)>& on_verdict) {
   // One feed of look-ahead: while this thread stores feed i, feed i+1's pipe
-  // already guards it, and parses it as soon as feed i is parsed (one Xerces
-  // parse at a time, see FeedPipe), buffering up to a whole feed. Nothing but
+  // already guards and parses it (its own grammar, see FeedPipe), buffering
+  // up to a whole feed. Nothing but
   // its bytes: every database look-up and write stays here, in order, so the
   // verdicts are those of one ingest_feed after the other.
   std::unique_ptr<FeedPipe> ahead;
   for (std::size_t i = 0; i < sources.size(); ++i) {
     std::unique_ptr<FeedPipe> pipe = ahead ? std::move(ahead) : std::make_unique<FeedPipe>(sources[i], opt.feed_bytes_max);
     if (i + 1 < sources.size())
-      ahead = std::make_unique<FeedPipe>(sources[i + 1], opt.feed_bytes_max, pipe->parse_done());
+      ahead = std::make_unique<FeedPipe>(sources[i + 1], opt.feed_bytes_max);
     FeedVerdict v = ingest_one(db, sources[i], *pipe, opt);
     pipe.reset();
     if (on_verdict) on_verdict(v, i);
