@@ -41,16 +41,27 @@ void ingest_inbox(Db& db, const std::string& inbox, const RunOptions& opt, RunRe
   IngestOptions io;
   io.feed_bytes_max = opt.feed_bytes_max;
   io.skip_unreported_refusal_of_same_source = true;
-  for (const auto& f : files) {
-    FeedVerdict v = ingest_feed(db, FeedSource{f, nullptr}, io);
+  // Feeds are read one ahead on a second thread (ingest_feeds); each file is
+  // moved after its verdict is committed. The folders are fsynced once at the
+  // end: a move lost in a crash leaves the file in the inbox, and the next run
+  // finds the same bytes already taken and moves it then.
+  std::vector<FeedSource> sources;
+  sources.reserve(files.size());
+  for (const auto& f : files) sources.push_back(FeedSource{f, nullptr});
+  const std::string done_dir = (fs::path(inbox) / "done").string(), refused_dir = (fs::path(inbox) / "refused").string();
+  make_directories(done_dir);
+  make_directories(refused_dir);
+  ingest_feeds(db, sources, io, [&](const FeedVerdict& v, std::size_t i) {
+    const std::string& f = files[i];
     bool refused = v.outcome == FeedOutcome::refused || (v.outcome == FeedOutcome::same_bytes && !v.code.empty());
     fault_point("inbox.before_move");
-    std::string dest = move_into(f, (fs::path(inbox) / (refused ? "refused" : "done")).string());
+    std::string dest = move_into(f, refused ? refused_dir : done_dir, /*sync=*/false);
     fault_point("inbox.after_move");
     res.any_feed_refused = res.any_feed_refused || refused;
     out << fmt::format("inbox: {} -> {} ({}{})\n", f, dest, refused ? "refused " : outcome_name(v.outcome),
                        refused ? v.code : "");
-  }
+  });
+  for (const auto& d : {done_dir, refused_dir, inbox}) fsync_directory(d);
 }
 
 // True when DIR lacks one of the files batch B must have (SPEC 5).

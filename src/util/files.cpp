@@ -127,14 +127,16 @@ bool file_exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
-std::string move_into(const std::string& file, const std::string& dir) {
+std::string move_into(const std::string& file, const std::string& dir, bool sync) {
   make_directories(dir);
   std::string name = fs::path(file).filename().string();
   std::string target = (fs::path(dir) / name).string();
   for (int i = 1; file_exists(target) && i < 10000; ++i) target = (fs::path(dir) / (name + "." + std::to_string(i))).string();
   if (::rename(file.c_str(), target.c_str()) != 0) throw IoError(err("cannot move " + file + " to", target));
-  fsync_directory(dir);
-  fsync_directory(fs::path(file).parent_path().empty() ? "." : fs::path(file).parent_path().string());
+  if (sync) {
+    fsync_directory(dir);
+    fsync_directory(fs::path(file).parent_path().empty() ? "." : fs::path(file).parent_path().string());
+  }
   return target;
 }
 

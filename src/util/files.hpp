@@ -34,7 +34,8 @@ void fsync_directory(const std::string& dir);
 void make_directories(const std::string& dir);
 std::string read_file_limited(const std::string& path, std::uint64_t bytes_max);
 bool file_exists(const std::string& path);
-// Moves a file into a folder, keeping its name (adding .1, .2... if taken).
-std::string move_into(const std::string& file, const std::string& dir);
+// Moves a file into a folder, keeping its name (adding .1, .2... if taken);
+// with `sync`, both folders are fsynced (else the caller does it once for many).
+std::string move_into(const std::string& file, const std::string& dir, bool sync = true);
 
 }  // namespace relief
