@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <thread>
 
@@ -220,6 +222,12 @@ struct Adjudicator {
 
 RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, std::ostream& out, std::ostream& err) {
   auto t0 = std::chrono::steady_clock::now();
+  // RELIEF_PHASE_TIMES=1: seconds since the start at each phase, on stderr (for profiling).
+  const bool phase_times = std::getenv("RELIEF_PHASE_TIMES") != nullptr;
+  auto phase = [&](const char* name) {
+    if (phase_times)
+      err << fmt::format("phase {:.2f} s {}\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), name);
+  };
   RunResult res;
   make_directories(opt.out_dir);
   repair_unpublished(db, opt.out_dir, out);
@@ -230,6 +238,7 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     return res;
   }
   std::string batch_date = opt.date.value_or(today());
+  phase("inbox done");
 
   std::map<std::string, Hospital> hospitals = load_hospitals(db);
   std::vector<BatchChannelRow> totals;
@@ -245,6 +254,37 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     }
   } remove_if_empty;
   PrewrittenResults prewritten;
+  // No checkpoint inside the commit: the one after it runs beside the file
+  // writing (SQLite's default of 1,000 pages is back when run_batch returns).
+  struct AutoCheckpointOff {
+    Db& db;
+    explicit AutoCheckpointOff(Db& d) : db(d) { db.session() << "PRAGMA wal_autocheckpoint=0", Poco::Data::Keywords::now; }
+    ~AutoCheckpointOff() {
+      try {
+        db.session() << "PRAGMA wal_autocheckpoint=1000", Poco::Data::Keywords::now;
+      } catch (...) {
+      }
+    }
+  } autocheckpoint_off(db);
+  std::unique_ptr<Db> reader;
+  // One task at a time beside the database thread: best effort (a failure is
+  // seen again by the step that depends on it), always joined.
+  struct Background {
+    std::thread t;
+    void run(std::function<void()> task) {
+      join();
+      t = std::thread([task = std::move(task)] {
+        try {
+          task();
+        } catch (...) {
+        }
+      });
+    }
+    void join() {
+      if (t.joinable()) t.join();
+    }
+    ~Background() { join(); }
+  } background;
   {
     Db::Tx tx(db);
     std::int64_t seq = 0;
@@ -263,6 +303,7 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     b.feeds = count_batch_feeds(db, batch_id, false) + count_batch_feeds(db, batch_id, true);
     insert_batch(db, b);
     Ledger ledger;
+    phase("batch opened");
 
     // Three threads, chunks in processing order through bounded queues (so
     // the result is the same as one thread's): a loader reads the queued
@@ -279,7 +320,7 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     Adjudicator adj(channels, hospitals, ledger, batch_id);
     Progress progress(opt.progress, claims_total, err);
     ResultWriter writer(db);
-    std::unique_ptr<Db> reader = Db::open(db.path());
+    reader = Db::open(db.path());
     reader->session() << "PRAGMA cache_size=-8192", Poco::Data::Keywords::now;  // 8 MiB: it streams
     BoundedQueue<ClaimChunk> to_adjudicate(kChunksInFlight);
     BoundedQueue<Adjudicated> adjudicated(kChunksInFlight);
@@ -350,7 +391,12 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     auto& usage = adj.usage;
     writer.flush();
     if (position != claims_total) throw InvariantError("the claim cursor returned a different number of claims");
+    phase("adjudicated");
+    // results.jsonl is complete: its (large) sync runs beside the database
+    // work; finish() after the commit syncs again (and reports a failure).
+    background.run([&sink = *prewritten.sink] { sink.sync(); });
     mark_claims_adjudicated(db, batch_id, claim_rows);
+    phase("claims marked");
 
     // Pair check: claim payments == ledger increase, per channel; used <= cap.
     std::map<std::string, std::int64_t> increase;
@@ -382,13 +428,22 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
 
     insert_batch_channels(db, batch_id, totals);
     write_ledger(db, ledger);
+    phase("ledger written");
     fault_point("run.after_ledger");
     fault_point("run.before_commit");
     tx.commit();
+    phase("committed");
   }
   fault_point("run.after_commit");
+  background.join();
+  // The WAL holds the whole batch: it is copied into the database on the
+  // reader connection while the files are written (auto-checkpoint was off).
+  background.run([&reader] { reader->session() << "PRAGMA wal_checkpoint(PASSIVE)", Poco::Data::Keywords::now; });
   prewritten.results = claims_total;
   publish_batch(db, batch_id, opt.out_dir, &prewritten);
+  phase("published");
+  background.join();
+  phase("checkpointed");
 
   res.batch_id = batch_id;
   res.claims = claims_total;

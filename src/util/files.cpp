@@ -68,6 +68,11 @@ void FileSink::write(std::string_view bytes) {
   else buffer_.append(bytes);
 }
 
+void FileSink::sync() {
+  flush();
+  if (::fdatasync(fd_) != 0) throw IoError(err("cannot sync", tmp_));
+}
+
 void FileSink::finish() {
   flush();
   if (::fsync(fd_) != 0) throw IoError(err("cannot sync", tmp_));

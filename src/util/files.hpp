@@ -21,6 +21,9 @@ class FileSink {
   FileSink(const FileSink&) = delete;
   FileSink& operator=(const FileSink&) = delete;
   void write(std::string_view bytes);
+  // Writes what is buffered and syncs the temporary file, so that finish()
+  // has little left to wait for. Not concurrently with write().
+  void sync();
   void finish();
 
  private:
