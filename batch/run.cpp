@@ -43,26 +43,55 @@ void ingest_inbox(Db& db, const std::string& inbox, const RunOptions& opt, RunRe
   IngestOptions io;
   io.feed_bytes_max = opt.feed_bytes_max;
   io.skip_unreported_refusal_of_same_source = true;
-  // Feeds are read one ahead on a second thread (ingest_feeds); each file is
-  // moved after its verdict is committed. The folders are fsynced once at the
-  // end: a move lost in a crash leaves the file in the inbox, and the next run
-  // finds the same bytes already taken and moves it then.
+  // Feeds are read one ahead on a second thread (ingest_feeds). The inbox's
+  // files stay where they are until the database holds every verdict durably:
+  // the feeds' commits skip their fsync (synchronous=NORMAL), one checkpoint
+  // at the end syncs them all, and only then are the files moved (folders
+  // fsynced once). A crash before that leaves the files in the inbox, and the
+  // next run finds the same bytes taken (or refused, not yet reported) and
+  // moves them then; a verdict is never lost with its file moved away.
   std::vector<FeedSource> sources;
   sources.reserve(files.size());
   for (const auto& f : files) sources.push_back(FeedSource{f, nullptr});
   const std::string done_dir = (fs::path(inbox) / "done").string(), refused_dir = (fs::path(inbox) / "refused").string();
   make_directories(done_dir);
   make_directories(refused_dir);
-  ingest_feeds(db, sources, io, [&](const FeedVerdict& v, std::size_t i) {
-    const std::string& f = files[i];
-    bool refused = v.outcome == FeedOutcome::refused || (v.outcome == FeedOutcome::same_bytes && !v.code.empty());
+  std::vector<bool> refused(files.size(), false);
+  std::vector<std::string> shown(files.size());
+  {
+    struct SyncNormal {
+      Db& db;
+      explicit SyncNormal(Db& d) : db(d) { db.session() << "PRAGMA synchronous=NORMAL", Poco::Data::Keywords::now; }
+      ~SyncNormal() {
+        try {
+          db.session() << "PRAGMA synchronous=FULL", Poco::Data::Keywords::now;
+        } catch (...) {
+        }
+      }
+    } normal(db);
+    ingest_feeds(db, sources, io, [&](const FeedVerdict& v, std::size_t i) {
+      refused[i] = v.outcome == FeedOutcome::refused || (v.outcome == FeedOutcome::same_bytes && !v.code.empty());
+      shown[i] = refused[i] ? "refused " + v.code : outcome_name(v.outcome);
+    });
+  }
+  if (!files.empty()) {
+    // One commit with synchronous=FULL: its fsync of the WAL makes every
+    // feed's commit above durable too.
+    Db::Tx tx(db);
+    std::string at = now_iso8601();
+    db.session() << "INSERT INTO meta(key, value) VALUES('inbox_synced_at', ?)"
+                    " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        Poco::Data::Keywords::use(at), Poco::Data::Keywords::now;
+    tx.commit();
+  }
+  fault_point("inbox.after_sync");
+  for (std::size_t i = 0; i < files.size(); ++i) {
     fault_point("inbox.before_move");
-    std::string dest = move_into(f, refused ? refused_dir : done_dir, /*sync=*/false);
+    std::string dest = move_into(files[i], refused[i] ? refused_dir : done_dir, /*sync=*/false);
     fault_point("inbox.after_move");
-    res.any_feed_refused = res.any_feed_refused || refused;
-    out << fmt::format("inbox: {} -> {} ({}{})\n", f, dest, refused ? "refused " : outcome_name(v.outcome),
-                       refused ? v.code : "");
-  });
+    res.any_feed_refused = res.any_feed_refused || refused[i];
+    out << fmt::format("inbox: {} -> {} ({})\n", files[i], dest, shown[i]);
+  }
   for (const auto& d : {done_dir, refused_dir, inbox}) fsync_directory(d);
 }
 

@@ -20,12 +20,13 @@ import subprocess
 INGEST_POINTS = ["ingest.before_commit", "ingest.after_commit"]
 RUN_POINTS = ["run.after_ledger", "run.before_commit", "run.after_commit", "file.before_rename",
               "file.after_rename", "run.mid_publish", "run.before_mark_published"]
-INBOX_POINTS = INGEST_POINTS + ["inbox.before_move", "inbox.after_move"]
+INBOX_POINTS = INGEST_POINTS + ["inbox.after_sync", "inbox.before_move", "inbox.after_move"]
 
 # Table -> columns left out of the comparison (wall clock, arrival paths).
 DB_TABLES = {
     "batches": {"created_at"},
     "results": set(),
+    "result_traces": set(),
     "payments": set(),
     "ledger": set(),
     "batch_channels": set(),
