@@ -59,16 +59,7 @@ void ingest_inbox(Db& db, const std::string& inbox, const RunOptions& opt, RunRe
   std::vector<bool> refused(files.size(), false);
   std::vector<std::string> shown(files.size());
   {
-    struct SyncNormal {
-      Db& db;
-      explicit SyncNormal(Db& d) : db(d) { db.session() << "PRAGMA synchronous=NORMAL", Poco::Data::Keywords::now; }
-      ~SyncNormal() {
-        try {
-          db.session() << "PRAGMA synchronous=FULL", Poco::Data::Keywords::now;
-        } catch (...) {
-        }
-      }
-    } normal(db);
+    ScopedPragma normal(db, "PRAGMA synchronous=NORMAL", "PRAGMA synchronous=FULL");
     ingest_feeds(db, sources, io, [&](const FeedVerdict& v, std::size_t i) {
       refused[i] = v.outcome == FeedOutcome::refused || (v.outcome == FeedOutcome::same_bytes && !v.code.empty());
       shown[i] = refused[i] ? "refused " + v.code : outcome_name(v.outcome);
@@ -285,16 +276,7 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
   PrewrittenResults prewritten;
   // No checkpoint inside the commit: the one after it runs beside the file
   // writing (SQLite's default of 1,000 pages is back when run_batch returns).
-  struct AutoCheckpointOff {
-    Db& db;
-    explicit AutoCheckpointOff(Db& d) : db(d) { db.session() << "PRAGMA wal_autocheckpoint=0", Poco::Data::Keywords::now; }
-    ~AutoCheckpointOff() {
-      try {
-        db.session() << "PRAGMA wal_autocheckpoint=1000", Poco::Data::Keywords::now;
-      } catch (...) {
-      }
-    }
-  } autocheckpoint_off(db);
+  ScopedPragma autocheckpoint_off(db, "PRAGMA wal_autocheckpoint=0", "PRAGMA wal_autocheckpoint=1000");
   std::unique_ptr<Db> reader;
   // One task at a time beside the database thread: best effort (a failure is
   // seen again by the step that depends on it), always joined.

@@ -70,6 +70,18 @@ void Db::migrate() {
   }
 }
 
+ScopedPragma::ScopedPragma(Db& db, const std::string& set_sql, std::string restore_sql)
+    : db_(db), restore_sql_(std::move(restore_sql)) {
+  db_.session() << set_sql, now;
+}
+
+ScopedPragma::~ScopedPragma() {
+  try {
+    db_.session() << restore_sql_, now;
+  } catch (...) {
+  }
+}
+
 int latest_schema_version() { return static_cast<int>(migrations().size()); }
 
 Db::Tx::Tx(Db& db) : db_(db) { db_.session_.begin(); }

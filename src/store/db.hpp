@@ -48,6 +48,20 @@ class Db {
   std::string path_;
 };
 
+// Sets a connection PRAGMA for a scope and restores it at its end (errors on
+// restoring are swallowed: the destructor may run during unwinding).
+class ScopedPragma {
+ public:
+  ScopedPragma(Db& db, const std::string& set_sql, std::string restore_sql);
+  ~ScopedPragma();
+  ScopedPragma(const ScopedPragma&) = delete;
+  ScopedPragma& operator=(const ScopedPragma&) = delete;
+
+ private:
+  Db& db_;
+  std::string restore_sql_;
+};
+
 // Latest schema version this build knows.
 int latest_schema_version();
 
