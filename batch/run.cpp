@@ -411,11 +411,9 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
 
     // Pair check: claim payments == ledger increase, per channel; used <= cap.
     std::map<std::string, std::int64_t> increase;
-    for (const auto& [key, used] : ledger.rows()) {
-      std::int64_t before = ledger.loaded().count(key) ? ledger.loaded().at(key) : 0;
-      increase[std::get<1>(key)] = add_fen(increase[std::get<1>(key)], sub_fen(used, before));
-      auto cap = ledger.caps().find(key);
-      if (cap != ledger.caps().end() && used > cap->second)
+    for (const auto& [key, e] : ledger.entries()) {
+      increase[std::get<1>(key)] = add_fen(increase[std::get<1>(key)], sub_fen(e.used_fen, e.loaded_fen));
+      if (e.used_fen != e.loaded_fen && e.used_fen > e.cap_fen)
         throw InvariantError("ledger row above its cap for channel " + std::get<1>(key));
     }
     for (const auto& e : channels.in_payment_order()) {

@@ -8,30 +8,40 @@
 
 namespace relief {
 
+std::size_t Ledger::KeyHash::operator()(const Key& k) const noexcept {
+  std::size_t h = std::hash<std::string>{}(std::get<0>(k));
+  h = h * 31 + std::hash<std::string>{}(std::get<1>(k));
+  return h * 31 + static_cast<std::size_t>(std::get<2>(k));
+}
+
 std::int64_t Ledger::used(const Key& k) const {
-  auto it = used_.find(k);
-  return it == used_.end() ? 0 : it->second;
+  auto it = entries_.find(k);
+  return it == entries_.end() ? 0 : it->second.used_fen;
+}
+
+std::int64_t Ledger::loaded(const Key& k) const {
+  auto it = entries_.find(k);
+  return it == entries_.end() ? 0 : it->second.loaded_fen;
 }
 
 void Ledger::load(const Key& k, std::int64_t used_fen) {
   assert(used_fen >= 0);
-  used_[k] = used_fen;
-  loaded_[k] = used_fen;
+  Entry& e = entries_[k];
+  e.used_fen = used_fen;
+  e.loaded_fen = used_fen;
 }
 
 void Ledger::load_if_absent(const Key& k, std::int64_t used_fen) {
-  if (!loaded_.count(k)) load(k, used_fen);
+  if (!entries_.count(k)) load(k, used_fen);
 }
 
 void Ledger::add(const Key& k, std::int64_t amount_fen, std::int64_t cap_fen) {
   assert(amount_fen >= 0);
-  std::int64_t& u = used_[k];
-  if (!loaded_.count(k)) loaded_[k] = 0;
-  u = add_fen(u, amount_fen);
-  auto& c = caps_[k];
-  c = std::max(c, cap_fen);
+  Entry& e = entries_[k];  // a new key had no row: loaded 0
+  e.used_fen = add_fen(e.used_fen, amount_fen);
+  e.cap_fen = std::max(e.cap_fen, cap_fen);
   // Invariant: used never exceeds the cap that applied.
-  if (u > cap_fen) std::abort();
+  if (e.used_fen > cap_fen) std::abort();
 }
 
 ClaimResult adjudicate(const ChannelSet& channels, const Claim& claim, const Person& person, const Hospital& hospital,

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "channels/channel.hpp"
@@ -18,21 +19,28 @@ namespace relief {
 class Ledger {
  public:
   using Key = std::tuple<std::string, std::string, int>;  // id_number, channel, year
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const noexcept;
+  };
+  struct Entry {
+    std::int64_t used_fen = 0;    // now
+    std::int64_t loaded_fen = 0;  // in the database before the batch (0: no row)
+    std::int64_t cap_fen = 0;     // the largest cap applied this batch (0: nothing added)
+  };
+  using Entries = std::unordered_map<Key, Entry, KeyHash>;
+
   std::int64_t used(const Key& k) const;
+  std::int64_t loaded(const Key& k) const;
   void load(const Key& k, std::int64_t used_fen);          // a row from the database
   // A row from the database, unless this key was loaded or added before (the
   // batch loads each chunk's persons; the database does not change meanwhile).
   void load_if_absent(const Key& k, std::int64_t used_fen);
   void add(const Key& k, std::int64_t amount_fen, std::int64_t cap_fen);
-  const std::map<Key, std::int64_t>& rows() const { return used_; }
-  const std::map<Key, std::int64_t>& loaded() const { return loaded_; }
-  // The largest cap applied to each row this batch (for the invariant check).
-  const std::map<Key, std::int64_t>& caps() const { return caps_; }
+  // Every row seen this batch (unordered: write order does not matter).
+  const Entries& entries() const { return entries_; }
 
  private:
-  std::map<Key, std::int64_t> used_;
-  std::map<Key, std::int64_t> loaded_;
-  std::map<Key, std::int64_t> caps_;
+  Entries entries_;
 };
 
 struct ChannelOutcome {

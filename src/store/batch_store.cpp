@@ -403,21 +403,20 @@ void insert_batch_channels(Db& db, const std::string& batch_id, const std::vecto
 }
 
 void write_ledger(Db& db, const Ledger& ledger) {
-  std::string id, ch;
-  Poco::Int64 year = 0, used = 0;
-  Statement st(db.session());
-  st << "INSERT INTO ledger (id_number, channel, year, used_fen) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT(id_number, channel, year) DO UPDATE SET used_fen = excluded.used_fen",
-      use(id), use(ch), use(year), use(used);
-  for (const auto& [key, value] : ledger.rows()) {
-    auto it = ledger.loaded().find(key);
-    if (it != ledger.loaded().end() && it->second == value) continue;  // unchanged
-    id = std::get<0>(key);
-    ch = std::get<1>(key);
-    year = std::get<2>(key);
-    used = value;
-    st.execute();
+  // Changed rows only, in one prepared statement with vector bindings.
+  std::vector<std::string> ids, channels;
+  std::vector<Poco::Int64> years, used;
+  for (const auto& [key, e] : ledger.entries()) {
+    if (e.used_fen == e.loaded_fen) continue;  // unchanged
+    ids.push_back(std::get<0>(key));
+    channels.push_back(std::get<1>(key));
+    years.push_back(std::get<2>(key));
+    used.push_back(e.used_fen);
   }
+  if (ids.empty()) return;
+  db.session() << "INSERT INTO ledger (id_number, channel, year, used_fen) VALUES (?, ?, ?, ?)"
+                  " ON CONFLICT(id_number, channel, year) DO UPDATE SET used_fen = excluded.used_fen",
+      use(ids), use(channels), use(years), use(used), now;
 }
 
 void mark_published(Db& db, const std::string& batch_id) {

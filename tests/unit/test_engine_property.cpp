@@ -307,7 +307,8 @@ BOOST_AUTO_TEST_CASE(random_claims_keep_the_invariants_and_match_the_reference) 
 
     // Invariants per ledger row and per batch and channel.
     std::map<std::string, std::int64_t> increase;
-    for (const auto& [k, used] : ledger.rows()) {
+    for (const auto& [k, e] : ledger.entries()) {
+      const std::int64_t used = e.used_fen;
       const std::string& channel = std::get<1>(k);
       const auto* entry = channels.find(channel);
       BOOST_REQUIRE(entry);
@@ -315,8 +316,7 @@ BOOST_AUTO_TEST_CASE(random_claims_keep_the_invariants_and_match_the_reference) 
       BOOST_REQUIRE(v);
       std::int64_t cap = std::max(v->annual_cap_fen, v->special_cap_fen.value_or(0));
       if (used > cap) BOOST_ERROR("ledger row over the cap: " << std::get<0>(k) << " " << channel);
-      auto l = ledger.loaded().find(k);
-      std::int64_t before = l == ledger.loaded().end() ? 0 : l->second;
+      std::int64_t before = ledger.loaded(k);
       BOOST_TEST(used >= before);
       increase[channel] += used - before;
       stored[k] = used;

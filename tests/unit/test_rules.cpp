@@ -381,7 +381,7 @@ BOOST_AUTO_TEST_CASE(caps_across_batches) {
   BOOST_TEST(outcome(r, "charity").used_before_fen == yuan(25000));
   BOOST_TEST(paid(r, "charity") == yuan(5000));
   BOOST_TEST(w.ledger.used({kWorker, "charity", 2016}) == yuan(30000));
-  BOOST_TEST(w.ledger.loaded().at({kWorker, "charity", 2016}) == yuan(25000));
+  BOOST_TEST(w.ledger.loaded({kWorker, "charity", 2016}) == yuan(25000));
 }
 
 BOOST_AUTO_TEST_CASE(caps_across_a_year_end) {
