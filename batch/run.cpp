@@ -9,6 +9,8 @@
 #include <functional>
 #include <iostream>
 #include <thread>
+#include <unordered_set>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -147,6 +149,49 @@ struct ClaimChunk {
   std::vector<LedgerRow> ledger_rows;
   std::vector<std::int64_t> row_ids;  // the claims' rows, to mark them at the end
   std::exception_ptr error;           // the loader failed
+};
+
+// The loader's memory of the persons it read this batch: a patient seen in an
+// earlier chunk is not looked up again (nor their ledger rows: the ledger keeps
+// the first value it was given). Persons do not change during a batch. Bounded:
+// when full it starts again empty.
+class PersonCache {
+ public:
+  static constexpr std::size_t kPatientsCachedMax = 32'768;
+
+  // Sets chunk.persons (its patients in the registry and their parents) and
+  // chunk.ledger_rows (of the patients not seen before).
+  void fill(Db& db, ClaimChunk& chunk) {
+    std::vector<std::string> missing;
+    for (const auto& c : chunk.claims)
+      if (!patients_.count(c.patient_id)) missing.push_back(c.patient_id);
+    std::sort(missing.begin(), missing.end());
+    missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
+    if (patients_.size() + missing.size() > kPatientsCachedMax) {
+      patients_.clear();
+      persons_.clear();
+      missing.clear();
+      for (const auto& c : chunk.claims) missing.push_back(c.patient_id);
+      std::sort(missing.begin(), missing.end());
+      missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
+    }
+    if (!missing.empty()) {
+      for (auto& [id, p] : load_persons(db, missing)) persons_.emplace(id, std::move(p));  // parents too
+      chunk.ledger_rows = load_ledger_rows(db, missing);
+      patients_.insert(missing.begin(), missing.end());
+    }
+    for (const auto& c : chunk.claims) {
+      auto it = persons_.find(c.patient_id);
+      if (it == persons_.end() || chunk.persons.count(c.patient_id)) continue;
+      chunk.persons.emplace(it->first, it->second);
+      for (const auto& parent : it->second.parents)
+        if (auto q = persons_.find(parent); q != persons_.end()) chunk.persons.emplace(q->first, q->second);
+    }
+  }
+
+ private:
+  std::unordered_set<std::string> patients_;           // looked up, with their ledger rows
+  std::unordered_map<std::string, Person> persons_;  // found in the registry: patients and parents
 };
 
 struct Adjudicated {
@@ -335,17 +380,14 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     reader->session() << "PRAGMA cache_size=-8192", Poco::Data::Keywords::now;  // 8 MiB: it streams
     BoundedQueue<ClaimChunk> to_adjudicate(kChunksInFlight);
     BoundedQueue<Adjudicated> adjudicated(kChunksInFlight);
+    PersonCache person_cache;
     std::thread loader([&] {
       try {
         ClaimCursor cursor(*reader, kClaimChunkRows);
         for (;;) {
           ClaimChunk chunk;
           if (!cursor.next(chunk.claims, chunk.row_ids)) break;
-          std::vector<std::string> ids;
-          ids.reserve(chunk.claims.size());
-          for (const auto& c : chunk.claims) ids.push_back(c.patient_id);
-          chunk.persons = load_persons(*reader, ids);
-          chunk.ledger_rows = load_ledger_rows(*reader, std::move(ids));
+          person_cache.fill(*reader, chunk);
           if (!to_adjudicate.push(std::move(chunk))) return;
         }
       } catch (...) {
