@@ -31,7 +31,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::size_t kClaimChunkRows = 2'000;  // x kChunksInFlight x ~2.5 KB of results each: bounds RSS
 
 std::string today() { return now_iso8601().substr(0, 10); }
 
@@ -157,7 +156,7 @@ struct ClaimChunk {
 // when full it starts again empty.
 class PersonCache {
  public:
-  static constexpr std::size_t kPatientsCachedMax = 32'768;
+  explicit PersonCache(std::size_t patients_max) : patients_max_(patients_max) {}
 
   // Sets chunk.persons (its patients in the registry and their parents) and
   // chunk.ledger_rows (of the patients not seen before).
@@ -167,7 +166,7 @@ class PersonCache {
       if (!patients_.count(c.patient_id)) missing.push_back(c.patient_id);
     std::sort(missing.begin(), missing.end());
     missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
-    if (patients_.size() + missing.size() > kPatientsCachedMax) {
+    if (patients_.size() + missing.size() > patients_max_) {
       patients_.clear();
       persons_.clear();
       missing.clear();
@@ -190,6 +189,7 @@ class PersonCache {
   }
 
  private:
+  std::size_t patients_max_;
   std::unordered_set<std::string> patients_;           // looked up, with their ledger rows
   std::unordered_map<std::string, Person> persons_;  // found in the registry: patients and parents
 };
@@ -380,10 +380,10 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     reader->session() << "PRAGMA cache_size=-8192", Poco::Data::Keywords::now;  // 8 MiB: it streams
     BoundedQueue<ClaimChunk> to_adjudicate(kChunksInFlight);
     BoundedQueue<Adjudicated> adjudicated(kChunksInFlight);
-    PersonCache person_cache;
+    PersonCache person_cache(opt.patients_cached_max);
     std::thread loader([&] {
       try {
-        ClaimCursor cursor(*reader, kClaimChunkRows);
+        ClaimCursor cursor(*reader, std::max<std::size_t>(1, opt.claims_per_chunk));
         for (;;) {
           ClaimChunk chunk;
           if (!cursor.next(chunk.claims, chunk.row_ids)) break;

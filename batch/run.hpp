@@ -16,6 +16,10 @@ struct RunOptions {
   std::string out_dir = "out";
   std::int64_t feed_bytes_max = 0;
   bool progress = false;             // a terminal is watching
+  // Memory bounds of the run's pipeline (tests make them small to cross
+  // chunk and cache boundaries often; the files must not change).
+  std::size_t claims_per_chunk = 2'000;       // x 2 chunks in flight x ~5 KB of results and text each
+  std::size_t patients_cached_max = 32'768;   // persons the loader remembers (~300 bytes each, with parents)
 };
 
 struct RunResult {
