@@ -27,11 +27,7 @@ struct Outcome {
 Outcome run_case(std::size_t claims_per_chunk, std::size_t patients_cached_max) {
   const std::string dir = std::string(RELIEF_SHARED_DIR) + "/cases/generated-1001";
   TempDir tmp;
-  auto db = Db::open(tmp.file("relief.db"));
-  std::vector<CsvError> errors;
-  upsert_hospitals(*db, read_hospitals_csv(read_file(dir + "/hospitals.csv"), errors));
-  upsert_persons(*db, read_registry_csv(read_file(dir + "/registry.csv"), errors));
-  BOOST_REQUIRE(errors.empty());
+  auto db = open_with_case_registries(tmp.file("relief.db"), dir);
   ChannelSet channels = ChannelSet::load(RELIEF_SOURCE_DIR "/channels");
   Outcome o;
   const std::pair<const char*, const char*> steps[] = {{"batch-1", "2017-01-02"}, {"batch-2", "2017-01-03"}};

@@ -2,6 +2,7 @@
 
 #include <Poco/Data/Session.h>
 
+#include "adapters/registry/registry_csv.hpp"
 #include "src/core/limits.hpp"
 #include "src/core/money.hpp"
 
@@ -92,4 +93,13 @@ const ChannelOutcome& outcome(const ClaimResult& r, const std::string& channel) 
 }
 
 std::int64_t paid(const ClaimResult& r, const std::string& channel) { return outcome(r, channel).amount_fen; }
+std::unique_ptr<Db> open_with_case_registries(const std::string& db_path, const std::string& case_dir) {
+  auto db = Db::open(db_path);
+  std::vector<CsvError> errors;
+  upsert_hospitals(*db, read_hospitals_csv(read_file(case_dir + "/hospitals.csv"), errors));
+  upsert_persons(*db, read_registry_csv(read_file(case_dir + "/registry.csv"), errors));
+  BOOST_REQUIRE(errors.empty());
+  return db;
+}
+
 }  // namespace relief::test

@@ -126,6 +126,9 @@ FeedVerdict ingest_path(Db& db, const std::string& path);
 // reason of the claim rejection with this ClaimId, or "" if none
 std::string rejection_of(const FeedVerdict& v, const std::string& claim_id);
 std::int64_t count_rows(Db& db, const std::string& sql);
+// A database at DB_PATH with the hospitals and registry of an acceptance case
+// (../shared/cases/<name>).
+std::unique_ptr<Db> open_with_case_registries(const std::string& db_path, const std::string& case_dir);
 
 }  // namespace relief::test
 

@@ -84,16 +84,12 @@ BOOST_AUTO_TEST_CASE(json_strings_escape_as_dump_does) {
   }
 }
 
-// The generated acceptance case's first batch: ~1,000 results in several blocks.
+// The generated acceptance case's first batch: ~180 results in several blocks.
 BOOST_AUTO_TEST_CASE(batch_traces_come_back_byte_for_byte) {
   const std::string dir = std::string(RELIEF_SHARED_DIR) + "/cases/generated-1001";
   BOOST_REQUIRE(fs::exists(dir + "/batch-1"));
   TempDir tmp;
-  auto db = Db::open(tmp.file("relief.db"));
-  std::vector<CsvError> errors;
-  upsert_hospitals(*db, read_hospitals_csv(read_file(dir + "/hospitals.csv"), errors));
-  upsert_persons(*db, read_registry_csv(read_file(dir + "/registry.csv"), errors));
-  BOOST_REQUIRE(errors.empty());
+  auto db = open_with_case_registries(tmp.file("relief.db"), dir);
   for (const auto& e : fs::directory_iterator(dir + "/batch-1")) ingest_path(*db, e.path().string());
   RunOptions opt;
   opt.date = "2026-11-29";
