@@ -1,6 +1,8 @@
 // SPEC 1 dates (ISO YYYY-MM-DD), timestamps with offset, and SPEC 4.1's age.
 #include <boost/test/unit_test.hpp>
 
+#include <cstdio>
+
 #include "src/core/date.hpp"
 #include "tests/unit/test_support.hpp"
 
@@ -67,6 +69,16 @@ BOOST_AUTO_TEST_CASE(timestamps_with_offset) {
       BOOST_TEST(!timestamp_date(bad).has_value());
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(iso_matches_printf) {
+  for (int y : {0, 1, 9, 10, 99, 100, 999, 1000, 1999, 2016, 9999})
+    for (int m = 1; m <= 12; ++m)
+      for (int d : {1, 9, 10, 28, 31}) {
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+        BOOST_TEST((Date{y, m, d}.iso() == std::string(buf)), buf);
+      }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
