@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "adapters/feed/feed_reader.hpp"
-#include "adapters/feed/sha256.hpp"
+#include "src/util/sha256.hpp"
 
 namespace relief {
 

@@ -3,7 +3,7 @@
 
 #include <fstream>
 
-#include "adapters/feed/sha256.hpp"
+#include "src/util/sha256.hpp"
 #include "adapters/registry/csv.hpp"
 #include "src/core/date.hpp"
 #include "src/core/limits.hpp"

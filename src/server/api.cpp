@@ -402,7 +402,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
                                                    " visible ASCII characters");
     std::string body;
     if (auto bad = read_body(req, body)) return std::move(*bad);
-    std::string sha = key.empty() ? std::string() : sha256_hex(body);
+    std::string sha = key.empty() ? std::string() : sha256_hex_of(body);
     const std::string principal = who_->role.text();
 
     IngestOptions opt{};

@@ -1,8 +1,6 @@
 #include "src/server/tokens.hpp"
 
 #include <Poco/Data/Statement.h>
-#include <Poco/DigestEngine.h>
-#include <Poco/SHA2Engine.h>
 #include <sys/random.h>
 
 #include <cassert>
@@ -70,17 +68,11 @@ std::optional<Role> parse_role(const std::string& text) {
   return std::nullopt;
 }
 
-std::string sha256_hex(const std::string& bytes) {
-  Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
-  sha.update(bytes.data(), bytes.size());
-  return Poco::DigestEngine::digestToHex(sha.digest());
-}
-
 NewToken create_token(Db& db, const Role& role) {
   NewToken t;
   t.token_id = random_hex(6);
   t.secret = kTokenPrefix + random_hex(static_cast<std::size_t>(limits::api_token_random_bytes));
-  std::string hash = sha256_hex(t.secret), role_text = role.text(), at = now_iso8601(), id = t.token_id;
+  std::string hash = sha256_hex_of(t.secret), role_text = role.text(), at = now_iso8601(), id = t.token_id;
   db.session() << "INSERT INTO api_tokens(token_id, sha256, role, created_at) VALUES(?, ?, ?, ?)", use(id), use(hash),
       use(role_text), use(at), now;
   return t;
@@ -110,7 +102,7 @@ bool revoke_token(Db& db, const std::string& token_id) {
 std::optional<Principal> authenticate(Db& db, const std::string& secret) {
   const std::size_t expected = std::strlen(kTokenPrefix) + 2 * static_cast<std::size_t>(limits::api_token_random_bytes);
   if (secret.size() != expected || secret.rfind(kTokenPrefix, 0) != 0) return std::nullopt;
-  std::string hash = sha256_hex(secret);
+  std::string hash = sha256_hex_of(secret);
   std::vector<std::string> ids, roles;
   db.session() << "SELECT token_id, role FROM api_tokens WHERE sha256 = ? AND revoked_at IS NULL", use(hash), into(ids),
       into(roles), now;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "src/store/db.hpp"
+#include "src/util/sha256.hpp"
 
 namespace relief {
 
@@ -34,7 +35,6 @@ struct Principal {
   Role role;
 };
 
-std::string sha256_hex(const std::string& bytes);
 NewToken create_token(Db& db, const Role& role);
 std::vector<TokenRecord> list_tokens(Db& db);
 // False when no such token or it was already revoked.

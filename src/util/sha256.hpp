@@ -1,7 +1,7 @@
 #pragma once
-// SHA-256 through OpenSSL's EVP interface (SHA-NI where the CPU has it): the
-// feed guard hashes every byte of every feed, so the digest must not be the
-// slow part of reading a feed.
+// SHA-256 through OpenSSL's EVP interface (SHA-NI where the CPU has it), the one
+// digest of the project: feeds (every byte of every feed), statements, API
+// token secrets and upload bodies.
 #include <cstddef>
 #include <string>
 #include <string_view>

@@ -1,4 +1,4 @@
-#include "adapters/feed/sha256.hpp"
+#include "src/util/sha256.hpp"
 
 #include <openssl/evp.h>
 
