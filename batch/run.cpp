@@ -46,9 +46,9 @@ void ingest_inbox(Db& db, const std::string& inbox, const RunOptions& opt, RunRe
   io.skip_unreported_refusal_of_same_source = true;
   // Feeds are read one ahead on a second thread (ingest_feeds). The inbox's
   // files stay where they are until the database holds every verdict durably:
-  // the feeds' commits skip their fsync (synchronous=NORMAL), one checkpoint
-  // at the end syncs them all, and only then are the files moved (folders
-  // fsynced once). A crash before that leaves the files in the inbox, and the
+  // the feeds' commits skip their fsync (synchronous=NORMAL), one
+  // synchronous=FULL commit at the end syncs them all, and only then are the
+  // files moved (folders fsynced once). A crash before that leaves the files in the inbox, and the
   // next run finds the same bytes taken (or refused, not yet reported) and
   // moves them then; a verdict is never lost with its file moved away.
   std::vector<FeedSource> sources;
@@ -161,18 +161,11 @@ class PersonCache {
   // Sets chunk.persons (its patients in the registry and their parents) and
   // chunk.ledger_rows (of the patients not seen before).
   void fill(Db& db, ClaimChunk& chunk) {
-    std::vector<std::string> missing;
-    for (const auto& c : chunk.claims)
-      if (!patients_.count(c.patient_id)) missing.push_back(c.patient_id);
-    std::sort(missing.begin(), missing.end());
-    missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
+    std::vector<std::string> missing = unseen_patients(chunk);
     if (patients_.size() + missing.size() > patients_max_) {
       patients_.clear();
       persons_.clear();
-      missing.clear();
-      for (const auto& c : chunk.claims) missing.push_back(c.patient_id);
-      std::sort(missing.begin(), missing.end());
-      missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
+      missing = unseen_patients(chunk);
     }
     if (!missing.empty()) {
       for (auto& [id, p] : load_persons(db, missing)) persons_.emplace(id, std::move(p));  // parents too
@@ -189,6 +182,16 @@ class PersonCache {
   }
 
  private:
+  // The chunk's patients not looked up yet, each once.
+  std::vector<std::string> unseen_patients(const ClaimChunk& chunk) const {
+    std::vector<std::string> ids;
+    for (const auto& c : chunk.claims)
+      if (!patients_.count(c.patient_id)) ids.push_back(c.patient_id);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    return ids;
+  }
+
   std::size_t patients_max_;
   std::unordered_set<std::string> patients_;           // looked up, with their ledger rows
   std::unordered_map<std::string, Person> persons_;  // found in the registry: patients and parents
@@ -216,11 +219,11 @@ struct Adjudicator {
   std::map<std::string, std::int64_t> paid_per_channel, count_per_channel;
   std::map<std::string, CapUsageCount> usage;
 
-  void process(const ClaimChunk& in, Adjudicated& out) {
+  void process(ClaimChunk& in, Adjudicated& out) {
     const std::vector<Claim>& claims = in.claims;
     const std::map<std::string, Person>& persons = in.persons;
     for (const auto& row : in.ledger_rows) ledger.load_if_absent(row.key, row.used_fen);
-    out.row_ids = in.row_ids;
+    out.row_ids = std::move(in.row_ids);
     out.results.reserve(claims.size());
     for (const auto& c : claims) {
       ++position;

@@ -222,6 +222,10 @@ void ResultWriter::flush() {
 }
 
 namespace {
+CompressError missing_trace(const std::string& batch_id, std::int64_t position) {
+  return CompressError("batch " + batch_id + ": no trace stored for result " + std::to_string(position));
+}
+
 TraceBlock block_from(Poco::Int64 first, Poco::Int64 results, Poco::Int64 bytes, const Poco::Data::BLOB& data) {
   TraceBlock b;
   b.first_position = first;
@@ -243,22 +247,21 @@ struct TraceBlockCursor {
   std::string take(std::int64_t position) {
     while (position >= block_first + static_cast<std::int64_t>(traces.size())) {
       if (next >= first.size()) {
-        if (st.done()) throw CompressError("batch " + batch + ": no trace stored for result " + std::to_string(position));
+        if (st.done()) throw missing_trace(batch, position);
         first.clear();
         count.clear();
         bytes.clear();
         data.clear();
         next = 0;
         st.execute();
-        if (first.empty()) throw CompressError("batch " + batch + ": no trace stored for result " + std::to_string(position));
+        if (first.empty()) throw missing_trace(batch, position);
       }
       TraceBlock b = block_from(first[next], count[next], bytes[next], data[next]);
       ++next;
       traces = unpack_traces(b);
       block_first = b.first_position;
     }
-    if (position < block_first)
-      throw CompressError("batch " + batch + ": no trace stored for result " + std::to_string(position));
+    if (position < block_first) throw missing_trace(batch, position);
     return std::move(traces[static_cast<std::size_t>(position - block_first)]);
   }
 
@@ -549,8 +552,7 @@ std::optional<std::pair<std::string, ResultRow>> find_result(Db& db, const std::
     db.session() << "SELECT first_position, results, text_bytes, zstd FROM result_traces"
                     " WHERE batch_id = ? AND first_position <= ? ORDER BY first_position DESC LIMIT 1",
         use(b), use(p), into(first), into(count), into(bytes), into(data), now;
-    if (first.empty() || r.position >= first[0] + count[0])
-      throw CompressError("batch " + b + ": no trace stored for result " + std::to_string(r.position));
+    if (first.empty() || r.position >= first[0] + count[0]) throw missing_trace(b, r.position);
     r.trace = std::move(unpack_traces(block_from(first[0], count[0], bytes[0], data[0]))
                             [static_cast<std::size_t>(r.position - first[0])]);
   }
