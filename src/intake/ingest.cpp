@@ -50,18 +50,24 @@ FeedVerdict replay(Db& db, const FeedRecord& f, const std::string& source) {
   return v;
 }
 
-void record_refusal(Db& db, FeedVerdict& v, std::int64_t claims_total) {
-  Db::Tx tx(db);
-  FeedWriter w(db);
+// The feed row of verdict v (counts are set when the feed is finished).
+FeedRecord feed_record(const FeedVerdict& v, std::int64_t seq, const std::string& verdict) {
   FeedRecord f;
-  f.seq = w.next_feed_seq();
+  f.seq = seq;
   f.hospital_code = v.hospital_code;
   f.feed_id = v.feed_id;
   f.sha256 = v.sha256;
   f.bytes = v.bytes;
   f.source = v.source;
   f.received_at = v.received_at;
-  f.verdict = v.code;
+  f.verdict = verdict;
+  return f;
+}
+
+void record_refusal(Db& db, FeedVerdict& v, std::int64_t claims_total) {
+  Db::Tx tx(db);
+  FeedWriter w(db);
+  FeedRecord f = feed_record(v, w.next_feed_seq(), v.code);
   f.detail = v.detail;
   f.claims_total = claims_total;
   w.insert_feed(f);
@@ -164,16 +170,7 @@ FeedVerdict ingest_one(Db& db, const FeedSource& src, FeedPipe& pipe, const Inge
       }
       hospital_known = hospital_exists(db, h.hospital_code);
       feed_taken = find_accepted_feed(db, h.hospital_code, h.feed_id).has_value();
-      FeedRecord f;
-      f.seq = seq;
-      f.hospital_code = h.hospital_code;
-      f.feed_id = h.feed_id;
-      f.sha256 = v.sha256;
-      f.bytes = v.bytes;
-      f.source = v.source;
-      f.received_at = v.received_at;
-      f.verdict = "pending";
-      w.insert_feed(f);
+      w.insert_feed(feed_record(v, seq, "pending"));  // v holds this header's hospital and FeedId
       continue;
     }
     if (mismatched) continue;
