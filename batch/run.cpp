@@ -386,6 +386,9 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     PersonCache person_cache(opt.patients_cached_max);
     std::thread loader([&] {
       try {
+        // One read transaction for the whole loop: in autocommit mode every
+        // look-up would open and close its own (WAL locks, each a system call).
+        Db::Tx snapshot(*reader);
         ClaimCursor cursor(*reader, std::max<std::size_t>(1, opt.claims_per_chunk));
         for (;;) {
           ClaimChunk chunk;
@@ -436,7 +439,7 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
       if (done.error) std::rethrow_exception(done.error);
       for (const auto& row : done.results) writer.add_result(batch_id, row);
       for (const auto& p : done.payments) writer.add_payment(p);
-      for (auto& block : done.traces) writer.add_trace_block(batch_id, std::move(block));
+      for (const auto& block : done.traces) writer.add_trace_block(batch_id, block);
       prewritten.sink->write(done.jsonl);
       claim_rows.insert(claim_rows.end(), done.row_ids.begin(), done.row_ids.end());
       position += static_cast<std::int64_t>(done.results.size());
@@ -445,7 +448,6 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     auto& paid_per_channel = adj.paid_per_channel;
     auto& count_per_channel = adj.count_per_channel;
     auto& usage = adj.usage;
-    writer.flush();
     if (position != claims_total) throw InvariantError("the claim cursor returned a different number of claims");
     phase("adjudicated");
     // results.jsonl is complete: its (large) sync runs beside the database

@@ -5,9 +5,11 @@
 #include <Poco/Data/Statement.h>
 
 #include <algorithm>
+#include <cassert>
 #include <stdexcept>
 
 #include "src/store/feed_store.hpp"
+#include "src/store/sql.hpp"
 #include "src/util/compress.hpp"
 
 using namespace Poco::Data::Keywords;
@@ -45,21 +47,17 @@ void claim_queue_for_batch(Db& db, const std::string& batch_id) {
 }
 
 void mark_claims_adjudicated(Db& db, const std::string& batch_id, const std::vector<std::int64_t>& row_ids) {
-  constexpr std::size_t kRowsPerUpdate = 10'000;
   // In row order: the update walks the table front to back instead of jumping.
   std::vector<std::pair<std::int64_t, std::int64_t>> by_row(row_ids.size());  // rowid, result position
   for (std::size_t k = 0; k < row_ids.size(); ++k) by_row[k] = {row_ids[k], static_cast<std::int64_t>(k + 1)};
   std::sort(by_row.begin(), by_row.end());
-  for (std::size_t start = 0; start < by_row.size(); start += kRowsPerUpdate) {
-    std::size_t n = std::min(kRowsPerUpdate, by_row.size() - start);
-    std::vector<std::string> b(n, batch_id);
-    std::vector<Poco::Int64> pos(n), rows(n);
-    for (std::size_t k = 0; k < n; ++k) {
-      rows[k] = by_row[start + k].first;
-      pos[k] = by_row[start + k].second;
-    }
-    db.session() << "UPDATE claims SET batch_id = ?, result_position = ? WHERE rowid = ? AND batch_id IS NULL", use(b),
-        use(pos), use(rows), now;
+  SqlStmt st(db, "UPDATE claims SET batch_id = ?, result_position = ? WHERE rowid = ? AND batch_id IS NULL");
+  st.bind(1, batch_id);
+  for (const auto& [row, position] : by_row) {
+    st.bind(2, position).bind(3, row);
+    st.run();
+    if (st.changes() != 1)
+      throw std::logic_error("batch " + batch_id + ": claim row " + std::to_string(row) + " was not queued");
   }
   // Invariant: every queued claim got its result in this batch.
   if (count_queued_claims(db) != 0)
@@ -74,151 +72,110 @@ std::int64_t count_batch_rejections(Db& db, const std::string& batch_id) {
 }
 
 struct ClaimCursor::Impl {
-  explicit Impl(Db& db) : st(db.session()) {}
-  Statement st;
-  std::vector<std::string> hospital, claim, feed, patient, name, birth, sex, vtype, adm, dis, diag, approval;
-  std::vector<Poco::Int64> row_id, feed_seq, position, accident, total, insurance, in_scope, out_scope;
+  Impl(Db& db, std::size_t rows)
+      // Byte-wise order (SQLite's BINARY collation; PostgreSQL needs COLLATE "C").
+      : st(db,
+           "SELECT c.rowid, c.hospital_code, c.claim_id, f.feed_id, c.feed_seq, c.position, c.patient_id,"
+           " c.patient_name, c.birth_date, c.sex, c.visit_type, c.admission_date, c.discharge_date, c.diagnoses,"
+           " c.accident, c.total_fen, c.insurance_fen, c.in_scope_fen, c.out_of_scope_fen, c.special_approval"
+           " FROM claims c JOIN feeds f ON f.seq = c.feed_seq WHERE c.batch_id IS NULL"
+           " ORDER BY c.discharge_date, c.admission_date, c.hospital_code, c.claim_id"),
+        chunk_rows(rows) {}
+  SqlStmt st;
+  std::size_t chunk_rows;
+  bool done = false;
 };
 
-ClaimCursor::ClaimCursor(Db& db, std::size_t chunk_rows) : impl_(new Impl(db)) {
-  auto& i = *impl_;
-  // Byte-wise order (SQLite's BINARY collation; PostgreSQL needs COLLATE "C").
-  i.st << "SELECT c.rowid, c.hospital_code, c.claim_id, f.feed_id, c.feed_seq, c.position, c.patient_id, c.patient_name,"
-          " c.birth_date, c.sex, c.visit_type, c.admission_date, c.discharge_date, c.diagnoses, c.accident,"
-          " c.total_fen, c.insurance_fen, c.in_scope_fen, c.out_of_scope_fen, c.special_approval"
-          " FROM claims c JOIN feeds f ON f.seq = c.feed_seq WHERE c.batch_id IS NULL"
-          " ORDER BY c.discharge_date, c.admission_date, c.hospital_code, c.claim_id",
-      into(i.row_id), into(i.hospital), into(i.claim), into(i.feed), into(i.feed_seq), into(i.position), into(i.patient),
-      into(i.name), into(i.birth), into(i.sex), into(i.vtype), into(i.adm), into(i.dis), into(i.diag), into(i.accident),
-      into(i.total), into(i.insurance), into(i.in_scope), into(i.out_scope), into(i.approval),
-      limit(static_cast<Poco::UInt32>(chunk_rows));
+namespace {
+Date stored_date(const SqlStmt& st, int column) {
+  auto d = parse_date(st.text(column));
+  if (!d) throw DbError("database: claims row has an invalid date '" + st.string(column) + "'");
+  return *d;
+}
+}  // namespace
+
+ClaimCursor::ClaimCursor(Db& db, std::size_t chunk_rows) : impl_(new Impl(db, chunk_rows)) {
+  assert(chunk_rows > 0);
 }
 ClaimCursor::~ClaimCursor() = default;
 
 bool ClaimCursor::next(std::vector<Claim>& out, std::vector<std::int64_t>& row_ids) {
   auto& i = *impl_;
   out.clear();
-  if (i.st.done()) return false;
-  for (auto* v : {&i.hospital, &i.claim, &i.feed, &i.patient, &i.name, &i.birth, &i.sex, &i.vtype, &i.adm, &i.dis,
-                  &i.diag, &i.approval})
-    v->clear();
-  for (auto* v : {&i.row_id, &i.feed_seq, &i.position, &i.accident, &i.total, &i.insurance, &i.in_scope, &i.out_scope})
-    v->clear();
-  i.st.execute();
-  out.reserve(i.hospital.size());
-  row_ids.insert(row_ids.end(), i.row_id.begin(), i.row_id.end());
-  for (std::size_t k = 0; k < i.hospital.size(); ++k) {
+  if (i.done) return false;
+  out.reserve(i.chunk_rows);
+  while (out.size() < i.chunk_rows) {
+    if (!i.st.step()) {
+      i.done = true;
+      i.st.reset();
+      break;
+    }
+    const auto& st = i.st;
+    row_ids.push_back(st.int64(0));
     Claim c;
-    c.hospital_code = std::move(i.hospital[k]);
-    c.claim_id = std::move(i.claim[k]);
-    c.feed_id = std::move(i.feed[k]);
-    c.feed_seq = i.feed_seq[k];
-    c.position = i.position[k];
-    c.patient_id = std::move(i.patient[k]);
-    c.patient_name = std::move(i.name[k]);
-    c.birth_date = parse_date(i.birth[k]).value();
-    c.sex = i.sex[k].empty() ? 'M' : i.sex[k][0];
-    c.visit_type = std::move(i.vtype[k]);
-    c.admission_date = parse_date(i.adm[k]).value();
-    c.discharge_date = parse_date(i.dis[k]).value();
-    c.diagnoses = decode_diagnoses(i.diag[k]);
-    c.accident = i.accident[k] != 0;
-    c.total_fen = i.total[k];
-    c.insurance_paid_fen = i.insurance[k];
-    c.in_scope_fen = i.in_scope[k];
-    c.out_of_scope_fen = i.out_scope[k];
-    c.special_approval = std::move(i.approval[k]);
+    c.hospital_code = st.string(1);
+    c.claim_id = st.string(2);
+    c.feed_id = st.string(3);
+    c.feed_seq = st.int64(4);
+    c.position = st.int64(5);
+    c.patient_id = st.string(6);
+    c.patient_name = st.string(7);
+    c.birth_date = stored_date(st, 8);
+    auto sex = st.text(9);
+    c.sex = sex.empty() ? 'M' : sex[0];
+    c.visit_type = st.string(10);
+    c.admission_date = stored_date(st, 11);
+    c.discharge_date = stored_date(st, 12);
+    c.diagnoses = decode_diagnoses(st.string(13));
+    c.accident = st.int64(14) != 0;
+    c.total_fen = st.int64(15);
+    c.insurance_paid_fen = st.int64(16);
+    c.in_scope_fen = st.int64(17);
+    c.out_of_scope_fen = st.int64(18);
+    c.special_approval = st.string(19);
     out.push_back(std::move(c));
   }
   return !out.empty();
 }
 
 struct ResultWriter::Impl {
-  explicit Impl(Db& database) : db(database) {}
-  Db& db;
-  // results, column by column (bulk insert: one prepare per flush)
-  std::vector<std::string> b, h, c, f, p, d, paid, t;
-  std::vector<Poco::Int64> pos, burden, total;
-  // payments
-  std::vector<std::string> e, pb, ch, ph, hn, acc, bank, pc, pp, pd;
-  std::vector<Poco::Int64> ppos, rpos, amount;
-  // trace blocks
-  std::vector<std::string> tb;
-  std::vector<Poco::Int64> tfirst, tcount, tbytes;
-  std::vector<Poco::Data::BLOB> tdata;
+  explicit Impl(Db& db)
+      : result(db,
+               "INSERT INTO results (batch_id, position, hospital_code, claim_id, feed_id, patient_id,"
+               " discharge_date, burden_fen, total_paid_fen, paid, trace) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')"),
+        payment(db,
+                "INSERT INTO payments (end_to_end_id, batch_id, channel, position, result_position, hospital_code,"
+                " hospital_name, account, bank_code, claim_id, patient_id, discharge_date, amount_fen)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        trace(db,
+              "INSERT INTO result_traces (batch_id, first_position, results, text_bytes, zstd)"
+              " VALUES (?, ?, ?, ?, ?)") {}
+  SqlStmt result, payment, trace;
 };
 
 ResultWriter::ResultWriter(Db& db) : impl_(new Impl(db)) {}
 ResultWriter::~ResultWriter() = default;
 
 void ResultWriter::add_result(const std::string& batch_id, const ResultRow& r) {
-  auto& i = *impl_;
-  i.b.push_back(batch_id);
-  i.pos.push_back(r.position);
-  i.h.push_back(r.hospital_code);
-  i.c.push_back(r.claim_id);
-  i.f.push_back(r.feed_id);
-  i.p.push_back(r.patient_id);
-  i.d.push_back(r.discharge_date);
-  i.burden.push_back(r.burden_fen);
-  i.total.push_back(r.total_paid_fen);
-  i.paid.push_back(r.paid);
-  i.t.emplace_back();  // the trace goes into a block
-  if (i.b.size() >= kFlushRows) flush();
+  auto& st = impl_->result;
+  // The row's trace is not stored here: it goes into a block (add_trace_block).
+  st.bind(1, batch_id).bind(2, r.position).bind(3, r.hospital_code).bind(4, r.claim_id).bind(5, r.feed_id);
+  st.bind(6, r.patient_id).bind(7, r.discharge_date).bind(8, r.burden_fen).bind(9, r.total_paid_fen).bind(10, r.paid);
+  st.run();
 }
 
 void ResultWriter::add_payment(const PaymentRow& r) {
-  auto& i = *impl_;
-  i.e.push_back(r.end_to_end_id);
-  i.pb.push_back(r.batch_id);
-  i.ch.push_back(r.channel);
-  i.ppos.push_back(r.position);
-  i.rpos.push_back(r.result_position);
-  i.ph.push_back(r.hospital_code);
-  i.hn.push_back(r.hospital_name);
-  i.acc.push_back(r.account);
-  i.bank.push_back(r.bank_code);
-  i.pc.push_back(r.claim_id);
-  i.pp.push_back(r.patient_id);
-  i.pd.push_back(r.discharge_date);
-  i.amount.push_back(r.amount_fen);
-  if (i.e.size() >= kFlushRows) flush();
+  auto& st = impl_->payment;
+  st.bind(1, r.end_to_end_id).bind(2, r.batch_id).bind(3, r.channel).bind(4, r.position).bind(5, r.result_position);
+  st.bind(6, r.hospital_code).bind(7, r.hospital_name).bind(8, r.account).bind(9, r.bank_code).bind(10, r.claim_id);
+  st.bind(11, r.patient_id).bind(12, r.discharge_date).bind(13, r.amount_fen);
+  st.run();
 }
 
-void ResultWriter::add_trace_block(const std::string& batch_id, TraceBlock b) {
-  auto& i = *impl_;
-  i.tb.push_back(batch_id);
-  i.tfirst.push_back(b.first_position);
-  i.tcount.push_back(b.results);
-  i.tbytes.push_back(b.text_bytes);
-  i.tdata.emplace_back(reinterpret_cast<const unsigned char*>(b.zstd.data()), b.zstd.size());
-  if (i.tb.size() >= kFlushRows) flush();
-}
-
-void ResultWriter::flush() {
-  auto& i = *impl_;
-  if (!i.tb.empty())
-    i.db.session() << "INSERT INTO result_traces (batch_id, first_position, results, text_bytes, zstd)"
-                      " VALUES (?, ?, ?, ?, ?)",
-        use(i.tb), use(i.tfirst), use(i.tcount), use(i.tbytes), use(i.tdata), now;
-  i.tb.clear();
-  i.tdata.clear();
-  for (auto* v : {&i.tfirst, &i.tcount, &i.tbytes}) v->clear();
-  if (!i.b.empty())
-    i.db.session() << "INSERT INTO results (batch_id, position, hospital_code, claim_id, feed_id, patient_id,"
-                      " discharge_date, burden_fen, total_paid_fen, paid, trace) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        use(i.b), use(i.pos), use(i.h), use(i.c), use(i.f), use(i.p), use(i.d), use(i.burden), use(i.total), use(i.paid),
-        use(i.t), now;
-  for (auto* v : {&i.b, &i.h, &i.c, &i.f, &i.p, &i.d, &i.paid, &i.t}) v->clear();
-  for (auto* v : {&i.pos, &i.burden, &i.total}) v->clear();
-  if (!i.e.empty())
-    i.db.session() << "INSERT INTO payments (end_to_end_id, batch_id, channel, position, result_position, hospital_code,"
-                      " hospital_name, account, bank_code, claim_id, patient_id, discharge_date, amount_fen)"
-                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        use(i.e), use(i.pb), use(i.ch), use(i.ppos), use(i.rpos), use(i.ph), use(i.hn), use(i.acc), use(i.bank),
-        use(i.pc), use(i.pp), use(i.pd), use(i.amount), now;
-  for (auto* v : {&i.e, &i.pb, &i.ch, &i.ph, &i.hn, &i.acc, &i.bank, &i.pc, &i.pp, &i.pd}) v->clear();
-  for (auto* v : {&i.ppos, &i.rpos, &i.amount}) v->clear();
+void ResultWriter::add_trace_block(const std::string& batch_id, const TraceBlock& b) {
+  auto& st = impl_->trace;
+  st.bind(1, batch_id).bind(2, b.first_position).bind(3, b.results).bind(4, b.text_bytes).bind_blob(5, b.zstd);
+  st.run();
 }
 
 namespace {
@@ -373,13 +330,13 @@ std::vector<LedgerRow> load_ledger_rows(Db& db, std::vector<std::string> id_numb
   id_numbers.erase(std::unique(id_numbers.begin(), id_numbers.end()), id_numbers.end());
   std::vector<LedgerRow> out;
   if (id_numbers.empty()) return out;
-  std::vector<std::string> ids, channels;
-  std::vector<Poco::Int64> years, used;
-  db.session() << "SELECT id_number, channel, year, used_fen FROM ledger WHERE id_number = ?", use(id_numbers),
-      into(ids), into(channels), into(years), into(used), now;
-  out.reserve(ids.size());
-  for (std::size_t i = 0; i < ids.size(); ++i)
-    out.push_back({{std::move(ids[i]), std::move(channels[i]), static_cast<int>(years[i])}, used[i]});
+  SqlStmt st(db, "SELECT channel, year, used_fen FROM ledger WHERE id_number = ?");
+  for (const auto& id : id_numbers) {
+    st.bind(1, id);
+    while (st.step())
+      out.push_back({{id, st.string(0), static_cast<int>(st.int64(1))}, st.int64(2)});
+    st.reset();
+  }
   return out;
 }
 
@@ -406,20 +363,15 @@ void insert_batch_channels(Db& db, const std::string& batch_id, const std::vecto
 }
 
 void write_ledger(Db& db, const Ledger& ledger) {
-  // Changed rows only, in one prepared statement with vector bindings.
-  std::vector<std::string> ids, channels;
-  std::vector<Poco::Int64> years, used;
+  // Changed rows only, in one prepared statement.
+  SqlStmt st(db,
+             "INSERT INTO ledger (id_number, channel, year, used_fen) VALUES (?, ?, ?, ?)"
+             " ON CONFLICT(id_number, channel, year) DO UPDATE SET used_fen = excluded.used_fen");
   for (const auto& [key, e] : ledger.entries()) {
     if (e.used_fen == e.loaded_fen) continue;  // unchanged
-    ids.push_back(std::get<0>(key));
-    channels.push_back(std::get<1>(key));
-    years.push_back(std::get<2>(key));
-    used.push_back(e.used_fen);
+    st.bind(1, std::get<0>(key)).bind(2, std::get<1>(key)).bind(3, std::int64_t{std::get<2>(key)}).bind(4, e.used_fen);
+    st.run();
   }
-  if (ids.empty()) return;
-  db.session() << "INSERT INTO ledger (id_number, channel, year, used_fen) VALUES (?, ?, ?, ?)"
-                  " ON CONFLICT(id_number, channel, year) DO UPDATE SET used_fen = excluded.used_fen",
-      use(ids), use(channels), use(years), use(used), now;
 }
 
 void mark_published(Db& db, const std::string& batch_id) {

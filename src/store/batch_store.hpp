@@ -74,7 +74,8 @@ class ClaimCursor {
   std::unique_ptr<Impl> impl_;
 };
 
-// Prepared inserts for a batch's results and payments, inside its transaction.
+// Prepared inserts for a batch's results and payments, inside its transaction
+// (each row is written when added).
 class ResultWriter {
  public:
   explicit ResultWriter(Db& db);
@@ -82,9 +83,7 @@ class ResultWriter {
   void add_result(const std::string& batch_id, const ResultRow& r);
   void add_payment(const PaymentRow& p);
   // The traces of results added before or after (the row's own `trace` is not stored).
-  void add_trace_block(const std::string& batch_id, TraceBlock b);
-  void flush();  // writes what is buffered (also done every kFlushRows rows)
-  static constexpr std::size_t kFlushRows = 2'000;
+  void add_trace_block(const std::string& batch_id, const TraceBlock& b);
 
  private:
   struct Impl;

@@ -22,7 +22,14 @@ Db::Db(Poco::Data::Session session, std::string path) : session_(std::move(sessi
 Db::~Db() = default;
 
 std::unique_ptr<Db> Db::open(const std::string& path) {
-  std::call_once(g_register, [] { Poco::Data::SQLite::Connector::registerConnector(); });
+  std::call_once(g_register, [] {
+    // Before SQLite initialises: no allocation statistics, which otherwise
+    // take a process-wide mutex on every allocation (Debian builds SQLite
+    // without lookaside, so a batch allocates millions of times). A failure
+    // (SQLite initialised already) only costs speed.
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    Poco::Data::SQLite::Connector::registerConnector();
+  });
   try {
     Poco::Data::Session s("SQLite", path);
     std::unique_ptr<Db> db(new Db(std::move(s), path));

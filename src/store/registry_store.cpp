@@ -7,6 +7,8 @@
 #include <cassert>
 #include <set>
 
+#include "src/store/sql.hpp"
+
 using namespace Poco::Data::Keywords;
 using Poco::Data::Statement;
 
@@ -113,29 +115,30 @@ namespace {
 // built from data), added to `out`.
 void load_persons_by_id(Db& db, std::vector<std::string> ids, std::map<std::string, Person>& out) {
   if (ids.empty()) return;
-  std::vector<std::string> id, name, hukou, dibao, student, parents;
-  std::vector<Poco::Int64> disability, pension, residence, works, hardship, lives;
-  db.session() << "SELECT id_number, name, hukou, dibao, disability, student, pension_months, residence_months,"
-                  " works_in_gz, hardship, lives_with_parents, parents FROM persons WHERE id_number = ?",
-      use(ids), into(id), into(name), into(hukou), into(dibao), into(disability), into(student), into(pension),
-      into(residence), into(works), into(hardship), into(lives), into(parents), now;
-  for (std::size_t k = 0; k < id.size(); ++k) {
-    Person p;
-    p.in_registry = true;
-    p.id_number = std::move(id[k]);
-    p.name = std::move(name[k]);
-    p.hukou = parse_hukou(hukou[k]).value_or(Hukou::nonlocal);
-    p.dibao = parse_dibao(dibao[k]).value_or(Dibao::none);
-    p.disability = disability[k] != 0;
-    p.student = parse_student(student[k]).value_or(Student::none);
-    p.pension_months = pension[k];
-    p.residence_months = residence[k];
-    p.works_in_gz = works[k] != 0;
-    p.hardship = hardship[k] != 0;
-    p.lives_with_parents = lives[k] != 0;
-    p.parents = split_parents(parents[k]);
-    std::string key = p.id_number;
-    out[key] = std::move(p);
+  SqlStmt st(db,
+             "SELECT id_number, name, hukou, dibao, disability, student, pension_months, residence_months,"
+             " works_in_gz, hardship, lives_with_parents, parents FROM persons WHERE id_number = ?");
+  for (const auto& wanted : ids) {
+    st.bind(1, wanted);
+    while (st.step()) {
+      Person p;
+      p.in_registry = true;
+      p.id_number = st.string(0);
+      p.name = st.string(1);
+      p.hukou = parse_hukou(st.string(2)).value_or(Hukou::nonlocal);
+      p.dibao = parse_dibao(st.string(3)).value_or(Dibao::none);
+      p.disability = st.int64(4) != 0;
+      p.student = parse_student(st.string(5)).value_or(Student::none);
+      p.pension_months = st.int64(6);
+      p.residence_months = st.int64(7);
+      p.works_in_gz = st.int64(8) != 0;
+      p.hardship = st.int64(9) != 0;
+      p.lives_with_parents = st.int64(10) != 0;
+      p.parents = split_parents(st.string(11));
+      std::string key = p.id_number;
+      out[key] = std::move(p);
+    }
+    st.reset();
   }
 }
 }  // namespace
