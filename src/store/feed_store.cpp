@@ -4,6 +4,8 @@
 
 #include <unordered_set>
 
+#include "src/store/sql.hpp"
+
 using namespace Poco::Data::Keywords;
 using Poco::Data::Statement;
 
@@ -83,46 +85,24 @@ FeedWriter::Flushed FeedWriter::flush(bool store) {
   Flushed out;
   if (items_.empty()) return out;
   // Which queued claims were accepted before (earlier feeds, batches, flushes)?
+  // (One feed: every queued claim has the feed's hospital code.)
   std::unordered_set<std::string> taken;
   if (store) {
-    std::vector<std::string> hs, ids, found;
-    for (const auto& it : items_)
-      if (it.is_claim) {
-        hs.push_back(it.claim.hospital_code);
-        ids.push_back(it.claim.claim_id);
-      }
-    if (!ids.empty())
-      db_.session() << "SELECT claim_id FROM claims WHERE hospital_code = ? AND claim_id = ?", use(hs), use(ids),
-          into(found), now;
-    taken.insert(found.begin(), found.end());
+    SqlStmt find(db_, "SELECT 1 FROM claims WHERE hospital_code = ? AND claim_id = ?");
+    for (const auto& it : items_) {
+      if (!it.is_claim) continue;
+      find.bind(1, it.claim.hospital_code).bind(2, it.claim.claim_id);
+      if (find.step()) taken.insert(it.claim.claim_id);
+      find.reset();
+    }
   }
   std::unordered_set<std::string> seen;
-  // Columns for the bulk inserts.
-  std::vector<std::string> h, id, pid, pname, birth, sex, vtype, adm, dis, diag, sa;
-  std::vector<Poco::Int64> fseq, pos, acc, total, ins, in, outs;
+  std::vector<const Claim*> accepted;
   for (auto& it : items_) {
     if (it.is_claim) {
       const Claim& c = it.claim;
       if (!taken.count(c.claim_id) && seen.insert(c.claim_id).second) {
-        ++out.accepted;
-        h.push_back(c.hospital_code);
-        id.push_back(c.claim_id);
-        fseq.push_back(c.feed_seq);
-        pos.push_back(c.position);
-        pid.push_back(c.patient_id);
-        pname.push_back(c.patient_name);
-        birth.push_back(c.birth_date.iso());
-        sex.push_back(std::string(1, c.sex));
-        vtype.push_back(c.visit_type);
-        adm.push_back(c.admission_date.iso());
-        dis.push_back(c.discharge_date.iso());
-        diag.push_back(encode_diagnoses(c.diagnoses));
-        acc.push_back(c.accident ? 1 : 0);
-        total.push_back(c.total_fen);
-        ins.push_back(c.insurance_paid_fen);
-        in.push_back(c.in_scope_fen);
-        outs.push_back(c.out_of_scope_fen);
-        sa.push_back(c.special_approval);
+        accepted.push_back(&c);
         continue;
       }
       RejectionRecord r;
@@ -138,31 +118,37 @@ FeedWriter::Flushed FeedWriter::flush(bool store) {
       out.rejections.push_back(std::move(it.rejection));
     }
   }
-  items_.clear();
-  if (!store) return out;
-  if (!id.empty())
-    db_.session() << "INSERT INTO claims (hospital_code, claim_id, feed_seq, position, patient_id, patient_name,"
-                     " birth_date, sex, visit_type, admission_date, discharge_date, diagnoses, accident, total_fen,"
-                     " insurance_fen, in_scope_fen, out_of_scope_fen, special_approval, batch_id)"
-                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
-        use(h), use(id), use(fseq), use(pos), use(pid), use(pname), use(birth), use(sex), use(vtype), use(adm),
-        use(dis), use(diag), use(acc), use(total), use(ins), use(in), use(outs), use(sa), now;
-  if (!out.rejections.empty()) {
-    std::vector<Poco::Int64> rseq, rpos;
-    std::vector<std::string> rh, rf, rc, rr, rd;
-    for (const auto& r : out.rejections) {
-      rseq.push_back(r.feed_seq);
-      rpos.push_back(r.position);
-      rh.push_back(r.hospital_code);
-      rf.push_back(r.feed_id);
-      rc.push_back(r.claim_id);
-      rr.push_back(r.reason);
-      rd.push_back(r.detail);
+  out.accepted = static_cast<std::int64_t>(accepted.size());
+  if (store && !accepted.empty()) {
+    SqlStmt insert(db_,
+                   "INSERT INTO claims (hospital_code, claim_id, feed_seq, position, patient_id, patient_name,"
+                   " birth_date, sex, visit_type, admission_date, discharge_date, diagnoses, accident, total_fen,"
+                   " insurance_fen, in_scope_fen, out_of_scope_fen, special_approval, batch_id)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)");
+    for (const Claim* c : accepted) {
+      // Bound text is not copied: these locals live until run() returns.
+      const std::string birth = c->birth_date.iso(), adm = c->admission_date.iso(), dis = c->discharge_date.iso();
+      const std::string diag = encode_diagnoses(c->diagnoses);
+      const char sex = c->sex;
+      insert.bind(1, c->hospital_code).bind(2, c->claim_id).bind(3, c->feed_seq).bind(4, c->position);
+      insert.bind(5, c->patient_id).bind(6, c->patient_name).bind(7, birth).bind(8, std::string_view(&sex, 1));
+      insert.bind(9, c->visit_type).bind(10, adm).bind(11, dis).bind(12, diag);
+      insert.bind(13, std::int64_t{c->accident ? 1 : 0}).bind(14, c->total_fen).bind(15, c->insurance_paid_fen);
+      insert.bind(16, c->in_scope_fen).bind(17, c->out_of_scope_fen).bind(18, c->special_approval);
+      insert.run();
     }
-    db_.session() << "INSERT INTO rejections (seq, feed_seq, position, hospital_code, feed_id, claim_id, reason, detail,"
-                     " batch_id) VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM rejections), ?, ?, ?, ?, ?, ?, ?, NULL)",
-        use(rseq), use(rpos), use(rh), use(rf), use(rc), use(rr), use(rd), now;
   }
+  if (store && !out.rejections.empty()) {
+    SqlStmt insert(db_,
+                   "INSERT INTO rejections (seq, feed_seq, position, hospital_code, feed_id, claim_id, reason, detail,"
+                   " batch_id) VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM rejections), ?, ?, ?, ?, ?, ?, ?, NULL)");
+    for (const auto& r : out.rejections) {
+      insert.bind(1, r.feed_seq).bind(2, r.position).bind(3, r.hospital_code).bind(4, r.feed_id);
+      insert.bind(5, r.claim_id).bind(6, r.reason).bind(7, r.detail);
+      insert.run();
+    }
+  }
+  items_.clear();
   return out;
 }
 

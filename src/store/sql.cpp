@@ -30,14 +30,17 @@ SqlStmt& SqlStmt::bind(int index, std::int64_t value) {
 
 SqlStmt& SqlStmt::bind(int index, std::string_view text) {
   assert(text.size() <= static_cast<std::size_t>(std::numeric_limits<int>::max()));
-  int rc = sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+  // An empty view may have no data pointer; SQLite would bind NULL for it.
+  const char* data = text.data() != nullptr ? text.data() : "";
+  int rc = sqlite3_bind_text(stmt_, index, data, static_cast<int>(text.size()), SQLITE_STATIC);
   if (rc != SQLITE_OK) fail(rc, "bind");
   return *this;
 }
 
 SqlStmt& SqlStmt::bind_blob(int index, std::string_view bytes) {
   assert(bytes.size() <= static_cast<std::size_t>(std::numeric_limits<int>::max()));
-  int rc = sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_STATIC);
+  const char* data = bytes.data() != nullptr ? bytes.data() : "";  // as for text: never NULL
+  int rc = sqlite3_bind_blob(stmt_, index, data, static_cast<int>(bytes.size()), SQLITE_STATIC);
   if (rc != SQLITE_OK) fail(rc, "bind");
   return *this;
 }

@@ -174,4 +174,15 @@ BOOST_AUTO_TEST_CASE(step_ends_after_the_last_row_and_reset_starts_over) {
   BOOST_TEST(read_all() == std::vector<std::string>{"d=4"}, boost::test_tools::per_element());
 }
 
+BOOST_AUTO_TEST_CASE(an_empty_view_binds_empty_text_not_null) {
+  ScratchDb s;
+  SqlStmt ins(*s.db, "INSERT INTO scratch (k, t, b) VALUES ('e', ?1, ?2)");
+  ins.bind(1, std::string_view{}).bind_blob(2, std::string_view{});  // no data pointer at all
+  ins.run();
+  SqlStmt sel(*s.db, "SELECT typeof(t), typeof(b) FROM scratch WHERE k = 'e'");
+  BOOST_REQUIRE(sel.step());
+  BOOST_TEST(sel.string(0) == "text");
+  BOOST_TEST(sel.string(1) == "blob");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
