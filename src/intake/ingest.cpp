@@ -5,6 +5,7 @@
 #include <Poco/LocalDateTime.h>
 
 #include <cassert>
+#include <deque>
 #include <memory>
 #include <unordered_set>
 
@@ -241,16 +242,24 @@ FeedVerdict ingest_one(Db& db, const FeedSource& src, FeedPipe& pipe, const Inge
 
 void ingest_feeds(Db& db, const std::vector<FeedSource>& sources, const IngestOptions& opt,
                   const std::function<void(const FeedVerdict&, std::size_t index)>& on_verdict) {
-  // One feed of look-ahead: while this thread stores feed i, feed i+1's pipe
-  // already guards and parses it (its own grammar, see FeedPipe), buffering
-  // up to a whole feed. Nothing but
-  // its bytes: every database look-up and write stays here, in order, so the
-  // verdicts are those of one ingest_feed after the other.
-  std::unique_ptr<FeedPipe> ahead;
+  // Look-ahead: while this thread stores feed i, the pipes of feeds i+1 ..
+  // i+kFeedsAhead already guard and parse theirs (each its own grammar, see
+  // FeedPipe), each buffering up to a whole feed. With one feed ahead, the
+  // next parse would start only when this thread took the feed before it, so
+  // a core would idle whenever storing is quicker than parsing. Pipes touch
+  // nothing but their bytes: every database look-up and write stays here, in
+  // order, so the verdicts are those of one ingest_feed after the other.
+  constexpr std::size_t kFeedsAhead = 2;
+  std::deque<std::unique_ptr<FeedPipe>> pipes;  // feeds next, next+1, ...
+  std::size_t next = 0;                         // the first feed without a pipe
   for (std::size_t i = 0; i < sources.size(); ++i) {
-    std::unique_ptr<FeedPipe> pipe = ahead ? std::move(ahead) : std::make_unique<FeedPipe>(sources[i], opt.feed_bytes_max);
-    if (i + 1 < sources.size())
-      ahead = std::make_unique<FeedPipe>(sources[i + 1], opt.feed_bytes_max);
+    while (next < sources.size() && next <= i + kFeedsAhead) {
+      pipes.push_back(std::make_unique<FeedPipe>(sources[next], opt.feed_bytes_max));
+      ++next;
+    }
+    assert(!pipes.empty() && pipes.size() <= kFeedsAhead + 1);
+    std::unique_ptr<FeedPipe> pipe = std::move(pipes.front());
+    pipes.pop_front();
     FeedVerdict v = ingest_one(db, sources[i], *pipe, opt);
     pipe.reset();
     if (on_verdict) on_verdict(v, i);
