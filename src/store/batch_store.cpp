@@ -277,49 +277,53 @@ bool ResultCursor::next(std::vector<ResultRow>& out) {
 }
 
 struct PaymentCursor::Impl {
-  explicit Impl(Db& db) : st(db.session()) {}
-  std::string batch, channel;
-  Statement st;
-  std::vector<std::string> e2e, hospital, hname, account, bank, claim, patient, discharge;
-  std::vector<Poco::Int64> position, rpos, amount;
+  Impl(Db& db, const std::string& batch_id, const std::string& ch, std::size_t rows)
+      : batch(batch_id),
+        channel(ch),
+        st(db,
+           "SELECT end_to_end_id, position, result_position, hospital_code, hospital_name, account, bank_code,"
+           " claim_id, patient_id, discharge_date, amount_fen FROM payments WHERE batch_id = ? AND channel = ?"
+           " ORDER BY position"),
+        chunk_rows(rows) {
+    st.bind(1, batch).bind(2, channel);
+  }
+  std::string batch, channel;  // bound: they outlive the statement's steps
+  SqlStmt st;
+  std::size_t chunk_rows;
+  bool done = false;
 };
 
 PaymentCursor::PaymentCursor(Db& db, const std::string& batch_id, const std::string& channel, std::size_t chunk_rows)
-    : impl_(new Impl(db)) {
-  auto& i = *impl_;
-  i.batch = batch_id;
-  i.channel = channel;
-  i.st << "SELECT end_to_end_id, position, result_position, hospital_code, hospital_name, account, bank_code,"
-          " claim_id, patient_id, discharge_date, amount_fen FROM payments WHERE batch_id = ? AND channel = ?"
-          " ORDER BY position",
-      use(i.batch), use(i.channel), into(i.e2e), into(i.position), into(i.rpos), into(i.hospital), into(i.hname),
-      into(i.account), into(i.bank), into(i.claim), into(i.patient), into(i.discharge), into(i.amount),
-      limit(static_cast<Poco::UInt32>(chunk_rows));
+    : impl_(new Impl(db, batch_id, channel, chunk_rows)) {
+  assert(chunk_rows > 0);
 }
 PaymentCursor::~PaymentCursor() = default;
 
 bool PaymentCursor::next(std::vector<PaymentRow>& out) {
   auto& i = *impl_;
   out.clear();
-  if (i.st.done()) return false;
-  for (auto* v : {&i.e2e, &i.hospital, &i.hname, &i.account, &i.bank, &i.claim, &i.patient, &i.discharge}) v->clear();
-  for (auto* v : {&i.position, &i.rpos, &i.amount}) v->clear();
-  i.st.execute();
-  for (std::size_t k = 0; k < i.e2e.size(); ++k) {
+  if (i.done) return false;
+  while (out.size() < i.chunk_rows) {
+    if (!i.st.step()) {
+      i.done = true;
+      i.st.reset();
+      break;
+    }
+    const auto& st = i.st;
     PaymentRow p;
     p.batch_id = i.batch;
     p.channel = i.channel;
-    p.end_to_end_id = std::move(i.e2e[k]);
-    p.position = i.position[k];
-    p.result_position = i.rpos[k];
-    p.hospital_code = std::move(i.hospital[k]);
-    p.hospital_name = std::move(i.hname[k]);
-    p.account = std::move(i.account[k]);
-    p.bank_code = std::move(i.bank[k]);
-    p.claim_id = std::move(i.claim[k]);
-    p.patient_id = std::move(i.patient[k]);
-    p.discharge_date = std::move(i.discharge[k]);
-    p.amount_fen = i.amount[k];
+    p.end_to_end_id = st.string(0);
+    p.position = st.int64(1);
+    p.result_position = st.int64(2);
+    p.hospital_code = st.string(3);
+    p.hospital_name = st.string(4);
+    p.account = st.string(5);
+    p.bank_code = st.string(6);
+    p.claim_id = st.string(7);
+    p.patient_id = st.string(8);
+    p.discharge_date = st.string(9);
+    p.amount_fen = st.int64(10);
     out.push_back(std::move(p));
   }
   return !out.empty();
