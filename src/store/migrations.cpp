@@ -124,6 +124,24 @@ const std::vector<std::vector<std::string>>& migrations() {
           "DROP TABLE results",
           "ALTER TABLE results_v5 RENAME TO results",
       },
+      // 6: persons and the ledger keyed by their primary key alone (WITHOUT
+      // ROWID): the batch looks up every claim's patient and their ledger
+      // rows, and a rowid table made each look-up two B-tree searches.
+      {
+          "CREATE TABLE persons_v6 (id_number TEXT PRIMARY KEY, name TEXT NOT NULL, hukou TEXT NOT NULL,"
+          " dibao TEXT NOT NULL, disability INTEGER NOT NULL, student TEXT NOT NULL,"
+          " pension_months INTEGER NOT NULL, residence_months INTEGER NOT NULL, works_in_gz INTEGER NOT NULL,"
+          " hardship INTEGER NOT NULL, lives_with_parents INTEGER NOT NULL, parents TEXT NOT NULL) WITHOUT ROWID",
+          "INSERT INTO persons_v6 SELECT id_number, name, hukou, dibao, disability, student, pension_months,"
+          " residence_months, works_in_gz, hardship, lives_with_parents, parents FROM persons",
+          "DROP TABLE persons",
+          "ALTER TABLE persons_v6 RENAME TO persons",
+          "CREATE TABLE ledger_v6 (id_number TEXT NOT NULL, channel TEXT NOT NULL, year INTEGER NOT NULL,"
+          " used_fen INTEGER NOT NULL CHECK (used_fen >= 0), PRIMARY KEY (id_number, channel, year)) WITHOUT ROWID",
+          "INSERT INTO ledger_v6 SELECT id_number, channel, year, used_fen FROM ledger",
+          "DROP TABLE ledger",
+          "ALTER TABLE ledger_v6 RENAME TO ledger",
+      },
   };
   return steps;
 }
