@@ -453,7 +453,7 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     // results.jsonl is complete: its (large) sync runs beside the database
     // work; finish() after the commit syncs again (and reports a failure).
     background.run([&sink = *prewritten.sink] { sink.sync(); });
-    mark_claims_adjudicated(db, batch_id, claim_rows);
+    mark_claims_adjudicated(db, batch_id, std::move(claim_rows));
     phase("claims marked");
 
     // Pair check: claim payments == ledger increase, per channel; used <= cap.

@@ -8,6 +8,7 @@
 #include <cassert>
 #include <stdexcept>
 
+#include "src/core/limits.hpp"
 #include "src/store/feed_store.hpp"
 #include "src/store/sql.hpp"
 #include "src/util/compress.hpp"
@@ -46,19 +47,33 @@ void claim_queue_for_batch(Db& db, const std::string& batch_id) {
   db.session() << "UPDATE feeds SET batch_id = ? WHERE batch_id IS NULL AND verdict <> 'pending'", use(b), now;
 }
 
-void mark_claims_adjudicated(Db& db, const std::string& batch_id, const std::vector<std::int64_t>& row_ids) {
+void mark_claims_adjudicated(Db& db, const std::string& batch_id, std::vector<std::int64_t>&& row_ids) {
   // In row order: the update walks the table front to back instead of jumping.
-  std::vector<std::pair<std::int64_t, std::int64_t>> by_row(row_ids.size());  // rowid, result position
-  for (std::size_t k = 0; k < row_ids.size(); ++k) by_row[k] = {row_ids[k], static_cast<std::int64_t>(k + 1)};
-  std::sort(by_row.begin(), by_row.end());
+  // Each entry becomes (row id << 26 | result position) and the vector is
+  // sorted in place: no second array of pairs (16 bytes a claim at the peak).
+  constexpr int kPositionBits = 26;
+  static_assert(limits::claims_per_batch_max < (std::int64_t{1} << kPositionBits));
+  constexpr std::int64_t kRowIdMax = (std::int64_t{1} << (63 - kPositionBits)) - 1;  // ~1.4e11 claim rows
+  if (static_cast<std::int64_t>(row_ids.size()) > limits::claims_per_batch_max)
+    throw std::logic_error("batch " + batch_id + ": more claims than claims_per_batch_max");
+  for (std::size_t k = 0; k < row_ids.size(); ++k) {
+    const std::int64_t row = row_ids[k];
+    if (row <= 0 || row > kRowIdMax)
+      throw std::logic_error("batch " + batch_id + ": claim row id " + std::to_string(row) + " out of range");
+    row_ids[k] = (row << kPositionBits) | static_cast<std::int64_t>(k + 1);
+  }
+  std::sort(row_ids.begin(), row_ids.end());
   SqlStmt st(db, "UPDATE claims SET batch_id = ?, result_position = ? WHERE rowid = ? AND batch_id IS NULL");
   st.bind(1, batch_id);
-  for (const auto& [row, position] : by_row) {
+  for (const std::int64_t packed : row_ids) {
+    const std::int64_t row = packed >> kPositionBits;
+    const std::int64_t position = packed & ((std::int64_t{1} << kPositionBits) - 1);
     st.bind(2, position).bind(3, row);
     st.run();
     if (st.changes() != 1)
       throw std::logic_error("batch " + batch_id + ": claim row " + std::to_string(row) + " was not queued");
   }
+  std::vector<std::int64_t>().swap(row_ids);
   // Invariant: every queued claim got its result in this batch.
   if (count_queued_claims(db) != 0)
     throw std::logic_error("batch " + batch_id + ": queued claims without a result");

@@ -57,7 +57,8 @@ void claim_queue_for_batch(Db& db, const std::string& batch_id);
 // At the end of the batch's transaction: the queued claims, given by row id
 // in processing order, get their batch and the position of their result (how
 // explain and the API find a claim's result). Throws if a queued claim is left.
-void mark_claims_adjudicated(Db& db, const std::string& batch_id, const std::vector<std::int64_t>& row_ids);
+// Consumes `row_ids` (sorted in place, then released).
+void mark_claims_adjudicated(Db& db, const std::string& batch_id, std::vector<std::int64_t>&& row_ids);
 std::int64_t count_batch_rejections(Db& db, const std::string& batch_id);
 
 // Streams the queued claims in processing order, `chunk_rows` at a time
