@@ -350,7 +350,7 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     batch_id = next_batch_id(db, batch_date, seq);
     if (seq > limits::batches_per_day_max) throw InvariantError("more than 99 batches on " + batch_date);
     claim_queue_for_batch(db, batch_id);
-    claims_total = count_queued_claims(db);
+    claims_total = count_batch_claims(db, batch_id);
     if (claims_total > limits::claims_per_batch_max) throw InvariantError("more claims than one batch may hold");
     BatchRecord b;
     b.batch_id = batch_id;

@@ -68,7 +68,8 @@ int cmd_explain(const Args& a, std::ostream& out, std::ostream&) {
   // Not adjudicated: queued, or rejected.
   std::string h = hospital, c = claim;
   Poco::Int64 queued = 0;
-  db->session() << "SELECT count(*) FROM claims WHERE hospital_code = ? AND claim_id = ? AND batch_id IS NULL",
+  db->session() << "SELECT count(*) FROM claims c JOIN feeds f ON f.seq = c.feed_seq"
+                   " WHERE c.hospital_code = ? AND c.claim_id = ? AND f.batch_id IS NULL",
       use(h), use(c), into(queued), now;
   if (queued > 0) {
     out << fmt::format("claim {} of {} is accepted and queued for the next batch run\n", claim, hospital);

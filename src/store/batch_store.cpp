@@ -18,9 +18,20 @@ using Poco::Data::Statement;
 
 namespace relief {
 
+// Queued claims are found feed first (feeds_unreported or feeds_batch, then
+// claims_feed): CROSS JOIN keeps SQLite from scanning every claim ever stored.
 std::int64_t count_queued_claims(Db& db) {
   Poco::Int64 n = 0;
-  db.session() << "SELECT count(*) FROM claims WHERE batch_id IS NULL", into(n), now;
+  db.session() << "SELECT count(*) FROM feeds f CROSS JOIN claims c WHERE c.feed_seq = f.seq AND f.batch_id IS NULL",
+      into(n), now;
+  return n;
+}
+
+std::int64_t count_batch_claims(Db& db, const std::string& batch_id) {
+  Poco::Int64 n = 0;
+  std::string b = batch_id;
+  db.session() << "SELECT count(*) FROM feeds f CROSS JOIN claims c WHERE c.feed_seq = f.seq AND f.batch_id = ?",
+      use(b), into(n), now;
   return n;
 }
 
@@ -48,7 +59,7 @@ void claim_queue_for_batch(Db& db, const std::string& batch_id) {
 }
 
 void mark_claims_adjudicated(Db& db, const std::string& batch_id, std::vector<std::int64_t>&& row_ids) {
-  // In row order: the update walks the table front to back instead of jumping.
+  // In row order: claim_results is appended to, front to back.
   // Each entry becomes (row id << 26 | result position) and the vector is
   // sorted in place: no second array of pairs (16 bytes a claim at the peak).
   constexpr int kPositionBits = 26;
@@ -63,20 +74,24 @@ void mark_claims_adjudicated(Db& db, const std::string& batch_id, std::vector<st
     row_ids[k] = (row << kPositionBits) | static_cast<std::int64_t>(k + 1);
   }
   std::sort(row_ids.begin(), row_ids.end());
-  SqlStmt st(db, "UPDATE claims SET batch_id = ?, result_position = ? WHERE rowid = ? AND batch_id IS NULL");
-  st.bind(1, batch_id);
+  const auto claims = static_cast<std::int64_t>(row_ids.size());
+  // A claim adjudicated twice fails here: claim_row is the key.
+  SqlStmt st(db, "INSERT INTO claim_results (claim_row, batch_id, result_position) VALUES (?, ?, ?)");
+  st.bind(2, batch_id);
   for (const std::int64_t packed : row_ids) {
-    const std::int64_t row = packed >> kPositionBits;
-    const std::int64_t position = packed & ((std::int64_t{1} << kPositionBits) - 1);
-    st.bind(2, position).bind(3, row);
+    st.bind(1, packed >> kPositionBits).bind(3, packed & ((std::int64_t{1} << kPositionBits) - 1));
     st.run();
-    if (st.changes() != 1)
-      throw std::logic_error("batch " + batch_id + ": claim row " + std::to_string(row) + " was not queued");
   }
   std::vector<std::int64_t>().swap(row_ids);
-  // Invariant: every queued claim got its result in this batch.
-  if (count_queued_claims(db) != 0)
-    throw std::logic_error("batch " + batch_id + ": queued claims without a result");
+  // Invariant: every claim of the batch's feeds got its result in this batch
+  // (and only those: a result for a claim of another feed would be extra).
+  Poco::Int64 with_result = 0;
+  std::string b = batch_id;
+  db.session() << "SELECT count(*) FROM feeds f CROSS JOIN claims c CROSS JOIN claim_results r"
+                  " WHERE f.batch_id = ? AND c.feed_seq = f.seq AND r.claim_row = c.rowid AND r.batch_id = f.batch_id",
+      use(b), into(with_result), now;
+  if (with_result != claims || count_batch_claims(db, batch_id) != claims)
+    throw std::logic_error("batch " + batch_id + ": claims of its feeds without a result, or results of other claims");
 }
 
 std::int64_t count_batch_rejections(Db& db, const std::string& batch_id) {
@@ -93,7 +108,7 @@ struct ClaimCursor::Impl {
            "SELECT c.rowid, c.hospital_code, c.claim_id, f.feed_id, c.feed_seq, c.position, c.patient_id,"
            " c.patient_name, c.birth_date, c.sex, c.visit_type, c.admission_date, c.discharge_date, c.diagnoses,"
            " c.accident, c.total_fen, c.insurance_fen, c.in_scope_fen, c.out_of_scope_fen, c.special_approval"
-           " FROM claims c JOIN feeds f ON f.seq = c.feed_seq WHERE c.batch_id IS NULL"
+           " FROM feeds f CROSS JOIN claims c WHERE c.feed_seq = f.seq AND f.batch_id IS NULL"
            " ORDER BY c.discharge_date, c.admission_date, c.hospital_code, c.claim_id"),
         chunk_rows(rows) {}
   SqlStmt st;
@@ -499,8 +514,8 @@ std::optional<std::pair<std::string, ResultRow>> find_result(Db& db, const std::
   std::vector<std::string> batch, feed, patient, discharge, trace;
   std::vector<Poco::Int64> pos, burden, paid;
   db.session() << "SELECT r.batch_id, r.position, r.feed_id, r.patient_id, r.discharge_date, r.burden_fen,"
-                  " r.total_paid_fen, r.trace FROM claims c JOIN results r"
-                  " ON r.batch_id = c.batch_id AND r.position = c.result_position"
+                  " r.total_paid_fen, r.trace FROM claims c JOIN claim_results cr ON cr.claim_row = c.rowid"
+                  " JOIN results r ON r.batch_id = cr.batch_id AND r.position = cr.result_position"
                   " WHERE c.hospital_code = ? AND c.claim_id = ?",
       use(h), use(c), into(batch), into(pos), into(feed), into(patient), into(discharge), into(burden), into(paid),
       into(trace), now;

@@ -45,7 +45,10 @@ struct BatchChannelRow {
   int order_index = 0;
 };
 
+// Claims of feeds not yet in a batch (committed state; inside a batch's
+// transaction its feeds are marked already: count_batch_claims).
 std::int64_t count_queued_claims(Db& db);
+std::int64_t count_batch_claims(Db& db, const std::string& batch_id);
 std::int64_t count_unreported_rejections(Db& db);
 // YYYYMMDD-NN, NN = batches already on that date + 1.
 std::string next_batch_id(Db& db, const std::string& batch_date, std::int64_t& seq);
@@ -54,14 +57,16 @@ std::string next_batch_id(Db& db, const std::string& batch_date, std::int64_t& s
 // unreported feed with the batch id (the first write, which also takes
 // SQLite's write lock, so no claim is queued while the batch runs).
 void claim_queue_for_batch(Db& db, const std::string& batch_id);
-// At the end of the batch's transaction: the queued claims, given by row id
-// in processing order, get their batch and the position of their result (how
-// explain and the API find a claim's result). Throws if a queued claim is left.
-// Consumes `row_ids` (sorted in place, then released).
+// At the end of the batch's transaction: the claims of its feeds, given by
+// row id in processing order, get their result's position (claim_results: how
+// explain and the API find a claim's result). Throws unless exactly the
+// claims of the batch's feeds got one.
 void mark_claims_adjudicated(Db& db, const std::string& batch_id, std::vector<std::int64_t>&& row_ids);
 std::int64_t count_batch_rejections(Db& db, const std::string& batch_id);
 
-// Streams the queued claims in processing order, `chunk_rows` at a time
+// Streams the queued claims (of feeds with no batch yet) in processing order,
+// `chunk_rows` at a time. A batch runs it on a second connection, whose
+// snapshot does not see the batch's own marking of its feeds
 // (memory does not grow with the batch).
 class ClaimCursor {
  public:

@@ -123,8 +123,8 @@ FeedWriter::Flushed FeedWriter::flush(bool store) {
     SqlStmt insert(db_,
                    "INSERT INTO claims (hospital_code, claim_id, feed_seq, position, patient_id, patient_name,"
                    " birth_date, sex, visit_type, admission_date, discharge_date, diagnoses, accident, total_fen,"
-                   " insurance_fen, in_scope_fen, out_of_scope_fen, special_approval, batch_id)"
-                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)");
+                   " insurance_fen, in_scope_fen, out_of_scope_fen, special_approval)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (const Claim* c : accepted) {
       // Bound text is not copied: these locals live until run() returns.
       const std::string birth = c->birth_date.iso(), adm = c->admission_date.iso(), dis = c->discharge_date.iso();

@@ -142,6 +142,23 @@ const std::vector<std::vector<std::string>>& migrations() {
           "DROP TABLE ledger",
           "ALTER TABLE ledger_v6 RENAME TO ledger",
       },
+      // 7: a claim's result is a row of its own (claim_results, appended in
+      // claim row order at the end of a batch) instead of two columns of the
+      // claim: marking 1M claims rewrote and grew every claim row (page
+      // splits), ~4 times the cost of appending narrow rows. A claim is
+      // queued while its feed is (feeds.batch_id IS NULL): a feed's claims
+      // always go into one batch together.
+      {
+          "CREATE TABLE claim_results (claim_row INTEGER PRIMARY KEY, batch_id TEXT NOT NULL"
+          " REFERENCES batches(batch_id), result_position INTEGER NOT NULL)",
+          "INSERT INTO claim_results (claim_row, batch_id, result_position)"
+          " SELECT rowid, batch_id, result_position FROM claims WHERE batch_id IS NOT NULL ORDER BY rowid",
+          "DROP INDEX claims_queued",
+          "ALTER TABLE claims DROP COLUMN result_position",
+          "ALTER TABLE claims DROP COLUMN batch_id",
+          "CREATE INDEX claims_feed ON claims(feed_seq)",
+          "CREATE INDEX feeds_batch ON feeds(batch_id)",
+      },
   };
   return steps;
 }

@@ -34,6 +34,11 @@ DB_TABLES = {
     "rejections": set(),
     "feeds": {"received_at"},
 }
+# Tables compared through a query instead (row ids are not part of the result).
+DB_QUERIES = {
+    "claim_results": "SELECT c.hospital_code, c.claim_id, r.batch_id, r.result_position FROM claim_results r"
+                     " LEFT JOIN claims c ON c.rowid = r.claim_row ORDER BY 1, 2, 3, 4",
+}
 
 
 def relief_cmd(relief, words):
@@ -114,6 +119,8 @@ def db_dump(ws):
             cols = [r[1] for r in con.execute(f"PRAGMA table_info({table})") if r[1] not in skip]
             rows = con.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY {', '.join(cols)}").fetchall()
             dump[table] = (cols, rows)
+        for table, sql in DB_QUERIES.items():
+            dump[table] = ([], con.execute(sql).fetchall())
         return dump
     finally:
         con.close()
@@ -136,7 +143,7 @@ def diff_states(want, got, limit=20):
             problems.append(f"out/{name}: bytes differ ({len(wo[name])} vs {len(go[name])} bytes)")
     if want["inbox"] != got["inbox"]:
         problems.append(f"inbox differs: clean {want['inbox']} vs {got['inbox']}")
-    for table in DB_TABLES:
+    for table in list(DB_TABLES) + list(DB_QUERIES):
         wc, wr = want["db"][table]
         gc, gr = got["db"][table]
         if wc != gc or wr != gr:

@@ -1,6 +1,7 @@
 // src/store/migrations.cpp: a database made by an older build keeps its data
-// when a newer build opens it. Here: schema 5 -> 6 (persons and the ledger
-// become WITHOUT ROWID tables).
+// when a newer build opens it. Here: schema 5 -> latest (6: persons and the
+// ledger become WITHOUT ROWID tables; 7: a claim's result moves to
+// claim_results and a claim is queued while its feed is).
 #include <boost/test/unit_test.hpp>
 
 #include <Poco/Data/SQLite/Connector.h>
@@ -8,6 +9,7 @@
 
 #include <string>
 
+#include "src/store/batch_store.hpp"
 #include "src/store/db.hpp"
 #include "src/store/migrations.hpp"
 #include "src/store/registry_store.hpp"
@@ -37,6 +39,20 @@ void make_old_database(const std::string& path, std::size_t version) {
       now;
   s << "INSERT INTO ledger VALUES ('110101201001010011', 'charity', 2025, 1500000)", now;
   s << "INSERT INTO ledger VALUES ('110101201001010011', 'lottery', 2026, 250000)", now;
+  if (version != 5) return;
+  // One batched feed with its claim and result, one feed still queued.
+  s << "INSERT INTO batches VALUES ('20260301-01', '2026-03-01', 1, '2026-03-01T22:00:00+08:00', 1, 1, 0, 1)", now;
+  s << "INSERT INTO feeds VALUES (1, 'GZ001', 'F1', 'aa', 10, 'f1.xml', 't', 'accepted', '', 1, 1, 0, '20260301-01')",
+      now;
+  s << "INSERT INTO feeds VALUES (2, 'GZ001', 'F2', 'bb', 10, 'f2.xml', 't', 'accepted', '', 1, 1, 0, NULL)", now;
+  for (const char* row : {"('GZ001', 'C1', 1, 1, '110101201001010011', 'x', '2010-01-01', 'M', 'inpatient',"
+                          " '2026-02-01', '2026-02-10', 'C91.0', 0, 100, 0, 100, 0, '', '20260301-01', 1)",
+                          "('GZ001', 'C2', 2, 1, '110101201001010011', 'x', '2010-01-01', 'M', 'inpatient',"
+                          " '2026-03-01', '2026-03-05', 'C91.0', 0, 100, 0, 100, 0, '', NULL, NULL)"})
+    s << std::string("INSERT INTO claims VALUES ") + row, now;
+  s << "INSERT INTO results VALUES ('20260301-01', 1, 'GZ001', 'C1', 'F1', '110101201001010011', '2026-02-10',"
+       " 100, 100, '{}', '{\"charity\":{}}')",
+      now;
 }
 
 std::string table_sql(Db& db, const char* table) {
@@ -50,7 +66,7 @@ std::string table_sql(Db& db, const char* table) {
 
 BOOST_AUTO_TEST_SUITE(migrations_test)
 
-BOOST_AUTO_TEST_CASE(schema_5_to_6_keeps_persons_and_ledger) {
+BOOST_AUTO_TEST_CASE(schema_5_to_latest_keeps_persons_ledger_and_results) {
   test::TempDir dir;
   const std::string path = dir.file("v5.db");
   make_old_database(path, 5);
@@ -84,6 +100,19 @@ BOOST_AUTO_TEST_CASE(schema_5_to_6_keeps_persons_and_ledger) {
   BOOST_TEST(ledger.string(0) == "lottery");
   BOOST_TEST(ledger.int64(2) == 250000);
   BOOST_TEST(!ledger.step());
+
+  // The batched claim finds its result; the other is still queued; the
+  // claim rows lost their old columns.
+  auto found = find_result(*db, "GZ001", "C1");
+  BOOST_REQUIRE(found.has_value());
+  BOOST_TEST(found->first == "20260301-01");
+  BOOST_TEST(found->second.position == 1);
+  BOOST_TEST(found->second.trace == "{\"charity\":{}}");
+  BOOST_TEST(!find_result(*db, "GZ001", "C2").has_value());
+  BOOST_TEST(count_queued_claims(*db) == 1);
+  BOOST_TEST(count_batch_claims(*db, "20260301-01") == 1);
+  BOOST_TEST(table_sql(*db, "claims").find("batch_id") == std::string::npos);
+  BOOST_TEST(table_sql(*db, "claims").find("result_position") == std::string::npos);
 
   // The key still refuses a second row for the same person, channel and year.
   SqlStmt dup(*db, "INSERT INTO ledger VALUES ('110101201001010011', 'charity', 2025, 1)");
