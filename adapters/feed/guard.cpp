@@ -1,9 +1,11 @@
 // The byte guard in front of every feed: it runs before Xerces sees a byte.
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <string_view>
 
 #include "adapters/feed/feed_reader.hpp"
 #include "src/util/sha256.hpp"
@@ -77,6 +79,38 @@ std::string check_prolog(const std::string& head, std::string& encoding) {
   return "encoding '" + enc + "' is not accepted: only UTF-8 and GB18030/GBK";
 }
 
+// Scans window[0, end) for a NUL byte or a "<!" that opens neither a comment
+// nor a CDATA section (the bytes after `end` are look-ahead only). Returns the
+// refusal for the first one, or "". `line` advances by the newlines scanned
+// (up to the refusal, whose line it then is). memchr and std::count do the
+// byte work: this runs over every byte of every feed.
+std::string scan_markup(const std::string& window, std::size_t end, std::int64_t& line) {
+  const char* p = window.data();
+  auto newlines = [p](std::size_t upto) { return static_cast<std::int64_t>(std::count(p, p + upto, '\n')); };
+  const void* nul = std::memchr(p, '\0', end);
+  const std::size_t stop = nul ? static_cast<std::size_t>(static_cast<const char*>(nul) - p) : end;
+  for (std::size_t i = 0; i < stop;) {
+    const void* lt = std::memchr(p + i, '<', stop - i);
+    if (!lt) break;
+    const auto k = static_cast<std::size_t>(static_cast<const char*>(lt) - p);
+    i = k + 1;
+    if (k + 1 >= window.size() || p[k + 1] != '!') continue;
+    std::string_view rest(p + k, window.size() - k);
+    if (rest.substr(0, 4) == "<!--" || rest.substr(0, 9) == "<![CDATA[") continue;
+    std::string what = rest.substr(0, 9) == "<!DOCTYPE" ? "a DOCTYPE declaration"
+                       : rest.substr(0, 8) == "<!ENTITY" ? "an ENTITY declaration"
+                                                         : "a markup declaration";
+    line += newlines(k);
+    return what + " at line " + std::to_string(line) + ": DTDs and entities are not accepted";
+  }
+  if (nul) {
+    line += newlines(stop);
+    return "a NUL byte at line " + std::to_string(line) + ": binary data or UTF-16 is not accepted";
+  }
+  line += newlines(end);
+  return "";
+}
+
 }  // namespace
 
 GuardResult guard_feed(const FeedSource& src, std::int64_t feed_bytes_max) {
@@ -134,20 +168,7 @@ GuardResult guard_feed(const FeedSource& src, std::int64_t feed_bytes_max) {
     if (refusal.empty()) {
       window.append(chunk.data(), n);
       std::size_t scan_end = last ? window.size() : (window.size() > kLookaheadBytes ? window.size() - kLookaheadBytes : 0);
-      for (std::size_t i = 0; i < scan_end && refusal.empty(); ++i) {
-        char c = window[i];
-        if (c == '\n') ++line;
-        if (c == '\0') {
-          refusal = "a NUL byte at line " + std::to_string(line) + ": binary data or UTF-16 is not accepted";
-        } else if (c == '<' && i + 1 < window.size() && window[i + 1] == '!') {
-          std::string_view rest(window.data() + i, window.size() - i);
-          if (rest.substr(0, 4) == "<!--" || rest.substr(0, 9) == "<![CDATA[") continue;
-          std::string what = rest.substr(0, 9) == "<!DOCTYPE" ? "a DOCTYPE declaration"
-                             : rest.substr(0, 8) == "<!ENTITY" ? "an ENTITY declaration"
-                                                               : "a markup declaration";
-          refusal = what + " at line " + std::to_string(line) + ": DTDs and entities are not accepted";
-        }
-      }
+      refusal = scan_markup(window, scan_end, line);
       window.erase(0, scan_end);
     }
   }
