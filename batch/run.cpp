@@ -44,7 +44,7 @@ void ingest_inbox(Db& db, const std::string& inbox, const RunOptions& opt, RunRe
   IngestOptions io;
   io.feed_bytes_max = opt.feed_bytes_max;
   io.skip_unreported_refusal_of_same_source = true;
-  // Feeds are read one ahead on a second thread (ingest_feeds). The inbox's
+  // Feeds are read two ahead on their own threads (ingest_feeds). The inbox's
   // files stay where they are until the database holds every verdict durably:
   // the feeds' commits skip their fsync (synchronous=NORMAL), one
   // synchronous=FULL commit at the end syncs them all, and only then are the

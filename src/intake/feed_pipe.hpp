@@ -3,9 +3,9 @@
 // (size, encoding, DOCTYPE, SHA-256), then parse and validate (Xerces), apply
 // SPEC 3's claim checks, and hand the results over in order through a bounded
 // queue to the thread that owns the database. A pipe may be started ahead of
-// time (ingest_feeds keeps one feed of look-ahead): it guards at once, parses
-// when the pipe before has parsed, buffers until its queue is full, and
-// touches nothing but the feed's bytes.
+// time (ingest_feeds keeps two feeds of look-ahead): it guards and parses at
+// once, buffers until its queue is full, and touches nothing but the feed's
+// bytes.
 #include <condition_variable>
 #include <cstdint>
 #include <deque>

@@ -55,7 +55,8 @@ std::string next_batch_id(Db& db, const std::string& batch_date, std::int64_t& s
 
 // Inside the batch's transaction: marks every unreported rejection and
 // unreported feed with the batch id (the first write, which also takes
-// SQLite's write lock, so no claim is queued while the batch runs).
+// SQLite's write lock, so no claim is queued while the batch runs). A claim
+// is queued while its feed is: marking the feeds takes their claims.
 void claim_queue_for_batch(Db& db, const std::string& batch_id);
 // At the end of the batch's transaction: the claims of its feeds, given by
 // row id in processing order, get their result's position (claim_results: how
