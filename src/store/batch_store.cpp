@@ -117,6 +117,16 @@ struct ClaimCursor::Impl {
 };
 
 namespace {
+// The next row of a cursor read chunk by chunk: false once the statement is
+// done (it is then reset, and `done` keeps it from being stepped again).
+bool next_row(SqlStmt& st, bool& done) {
+  if (done) return false;
+  if (st.step()) return true;
+  done = true;
+  st.reset();
+  return false;
+}
+
 Date stored_date(const SqlStmt& st, int column) {
   auto d = parse_date(st.text(column));
   if (!d) throw DbError("database: claims row has an invalid date '" + st.string(column) + "'");
@@ -134,12 +144,7 @@ bool ClaimCursor::next(std::vector<Claim>& out, std::vector<std::int64_t>& row_i
   out.clear();
   if (i.done) return false;
   out.reserve(i.chunk_rows);
-  while (out.size() < i.chunk_rows) {
-    if (!i.st.step()) {
-      i.done = true;
-      i.st.reset();
-      break;
-    }
+  while (out.size() < i.chunk_rows && next_row(i.st, i.done)) {
     const auto& st = i.st;
     row_ids.push_back(st.int64(0));
     Claim c;
@@ -332,13 +337,7 @@ PaymentCursor::~PaymentCursor() = default;
 bool PaymentCursor::next(std::vector<PaymentRow>& out) {
   auto& i = *impl_;
   out.clear();
-  if (i.done) return false;
-  while (out.size() < i.chunk_rows) {
-    if (!i.st.step()) {
-      i.done = true;
-      i.st.reset();
-      break;
-    }
+  while (out.size() < i.chunk_rows && next_row(i.st, i.done)) {
     const auto& st = i.st;
     PaymentRow p;
     p.batch_id = i.batch;

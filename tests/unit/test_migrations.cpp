@@ -55,11 +55,10 @@ void make_old_database(const std::string& path, std::size_t version) {
       now;
 }
 
-std::string table_sql(Db& db, const char* table) {
-  SqlStmt st(db, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?");
-  st.bind(1, std::string_view(table));
-  BOOST_REQUIRE(st.step());
-  return st.string(0);
+std::string table_sql(Db& db, const std::string& table) {
+  std::string sql = test::query_text(db, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = '" + table + "'");
+  BOOST_REQUIRE_MESSAGE(!sql.empty(), "no table " + table);
+  return sql;
 }
 
 }  // namespace
