@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,12 @@ struct FundingSource {
 
 enum class BaseKind { in_scope, remaining };
 
+// A module's own parameters, read once from a version's `rules` object when
+// the channel set loads (never per claim). Each module derives its struct.
+struct ChannelParams {
+  virtual ~ChannelParams() = default;
+};
+
 struct ChannelVersion {
   std::string channel;
   std::string file;  // where it was read from, for messages and traces
@@ -36,7 +43,8 @@ struct ChannelVersion {
   std::int64_t min_grant_fen = 0;
   int payment_order = 0;
   FundingSource fund;
-  nlohmann::json rules;                 // the channel module's own parameters
+  nlohmann::json rules;                 // the channel module's own parameters, as written
+  std::shared_ptr<const ChannelParams> params;  // the same, read by the module (read_params)
   std::map<std::string, IcdList> lists; // named illness lists
 };
 
@@ -62,11 +70,21 @@ class ChannelModule {
  public:
   virtual ~ChannelModule() = default;
   virtual std::string name() const = 0;
-  // Throws ConfigError when the version's rules are missing or malformed.
-  virtual void check(const ChannelVersion& v) const = 0;
-  // Every rule with its verdict; eligible when all hold.
+  // The version's rules read into the module's parameters. Throws
+  // ConfigError naming the file and field when one is missing or malformed.
+  virtual std::shared_ptr<const ChannelParams> read_params(const ChannelVersion& v) const = 0;
+  // Every rule with its verdict; eligible when all hold. `v.params` is what
+  // this module's read_params returned.
   virtual std::vector<RuleVerdict> eligible(const ChannelVersion& v, const EligibilityInput& in) const = 0;
 };
+
+// The parameters a module read for version v (its own type P).
+template <typename P>
+const P& params_of(const ChannelVersion& v) {
+  const auto* p = dynamic_cast<const P*>(v.params.get());
+  if (!p) throw std::logic_error(v.file + ": parameters not read by the channel's own module");
+  return *p;
+}
 
 // The registered channel modules (one line each in channels/registry.cpp).
 const std::vector<std::unique_ptr<ChannelModule>>& channel_modules();
@@ -92,9 +110,14 @@ class ChannelSet {
   std::vector<Entry> entries_;
 };
 
-// Helpers for modules reading their `rules` object.
+// Helpers for modules reading their `rules` object (read_params). Each throws
+// ConfigError naming the file and field.
 const nlohmann::json& require_field(const ChannelVersion& v, const char* field);
 std::vector<std::string> string_list(const ChannelVersion& v, const char* field);
+std::int64_t whole_number(const ChannelVersion& v, const char* field);  // >= 0
+bool true_or_false(const ChannelVersion& v, const char* field);
 const IcdList& require_list(const ChannelVersion& v, const std::string& name);
+// rules.<field> names a list of `lists`: that list, with its name.
+const IcdList& named_list(const ChannelVersion& v, const char* field, std::string& name);
 
 }  // namespace relief

@@ -144,7 +144,7 @@ ChannelSet ChannelSet::load(const std::string& dir) {
     std::sort(files.begin(), files.end());
     for (const auto& f : files) {
       ChannelVersion v = parse_version(module->name(), f);
-      module->check(v);
+      v.params = module->read_params(v);
       if (!e.versions.empty() && v.payment_order != e.versions.front().payment_order)
         fail(f, "payment_order", "differs from the channel's other versions");
       e.versions.push_back(std::move(v));
@@ -173,6 +173,26 @@ std::vector<std::string> string_list(const ChannelVersion& v, const char* name) 
     out.push_back(s.get<std::string>());
   }
   return out;
+}
+
+std::int64_t whole_number(const ChannelVersion& v, const char* name) {
+  const json& m = require_field(v, name);
+  if (!m.is_number_integer() || m.get<std::int64_t>() < 0)
+    fail(v.file, std::string("rules.") + name, "must be a whole number >= 0");
+  return m.get<std::int64_t>();
+}
+
+bool true_or_false(const ChannelVersion& v, const char* name) {
+  const json& b = require_field(v, name);
+  if (!b.is_boolean()) fail(v.file, std::string("rules.") + name, "must be true or false");
+  return b.get<bool>();
+}
+
+const IcdList& named_list(const ChannelVersion& v, const char* field, std::string& name) {
+  const json& l = require_field(v, field);
+  if (!l.is_string()) fail(v.file, std::string("rules.") + field, "must name a list");
+  name = l.get<std::string>();
+  return require_list(v, name);
 }
 
 const IcdList& require_list(const ChannelVersion& v, const std::string& name) {

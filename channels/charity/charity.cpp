@@ -5,33 +5,40 @@
 namespace relief {
 
 namespace {
+
+struct CharityParams : ChannelParams {
+  std::vector<std::string> hukou_in, student_in;
+  std::int64_t pension_months_min = 0;
+};
+
 class Charity : public ChannelModule {
  public:
   std::string name() const override { return "charity"; }
-  void check(const ChannelVersion& v) const override {
-    string_list(v, "hukou_in");
-    string_list(v, "student_in");
-    const auto& m = require_field(v, "pension_months_min");
-    if (!m.is_number_integer() || m.get<int>() < 0)
-      throw ConfigError(v.file + ": rules.pension_months_min: must be a whole number >= 0");
+  std::shared_ptr<const ChannelParams> read_params(const ChannelVersion& v) const override {
+    auto p = std::make_shared<CharityParams>();
+    p->hukou_in = string_list(v, "hukou_in");
+    p->student_in = string_list(v, "student_in");
+    p->pension_months_min = whole_number(v, "pension_months_min");
+    return p;
   }
   std::vector<RuleVerdict> eligible(const ChannelVersion& v, const EligibilityInput& in) const override {
+    const auto& params = params_of<CharityParams>(v);
     std::vector<RuleVerdict> out;
+    out.reserve(2);
     const Person& p = in.person;
-    out.push_back(rules::hukou_in(p, string_list(v, "hukou_in")));
-    auto students = string_list(v, "student_in");
-    std::int64_t months_min = v.rules.at("pension_months_min").get<std::int64_t>();
-    RuleVerdict student = rules::student_in(p, students);
+    out.push_back(rules::hukou_in(p, params.hukou_in));
+    const std::int64_t months_min = params.pension_months_min;
+    RuleVerdict student = rules::student_in(p, params.student_in);
     bool worker = p.works_in_gz && p.pension_months >= months_min;
     std::string work = std::string(p.works_in_gz ? "works in Guangzhou" : "does not work in Guangzhou") + " with " +
                        std::to_string(p.pension_months) + " months of pension";
     RuleVerdict either{"student_or_worker", student.ok || worker, ""};
-    if (student.ok) either.detail = student.detail;
-    else if (worker) either.detail = work;
+    if (student.ok) either.detail = std::move(student.detail);
+    else if (worker) either.detail = std::move(work);
     else
       either.detail = student.detail + "; " + work + ", needs work in Guangzhou and " + std::to_string(months_min) +
                       " months";
-    out.push_back(either);
+    out.push_back(std::move(either));
     return out;
   }
 };

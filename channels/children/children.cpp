@@ -7,32 +7,38 @@
 namespace relief {
 
 namespace {
+
+struct ChildrenParams : ChannelParams {
+  std::int64_t age_max = 0, parent_residence_months_min = 0;
+  bool hardship = false;
+  std::string illness_list_name;
+  IcdList illness_list;
+};
+
 class Children : public ChannelModule {
  public:
   std::string name() const override { return "children"; }
-  void check(const ChannelVersion& v) const override {
-    for (const char* f : {"age_max", "parent_residence_months_min"}) {
-      const auto& m = require_field(v, f);
-      if (!m.is_number_integer() || m.get<int>() < 0)
-        throw ConfigError(v.file + ": rules." + f + ": must be a whole number >= 0");
-    }
-    if (!require_field(v, "hardship").is_boolean()) throw ConfigError(v.file + ": rules.hardship: must be true or false");
-    const auto& l = require_field(v, "illness_list");
-    if (!l.is_string()) throw ConfigError(v.file + ": rules.illness_list: must name a list");
-    require_list(v, l.get<std::string>());
+  std::shared_ptr<const ChannelParams> read_params(const ChannelVersion& v) const override {
+    auto p = std::make_shared<ChildrenParams>();
+    p->age_max = whole_number(v, "age_max");
+    p->parent_residence_months_min = whole_number(v, "parent_residence_months_min");
+    p->hardship = true_or_false(v, "hardship");
+    p->illness_list = named_list(v, "illness_list", p->illness_list_name);
+    return p;
   }
   std::vector<RuleVerdict> eligible(const ChannelVersion& v, const EligibilityInput& in) const override {
+    const auto& params = params_of<ChildrenParams>(v);
     std::vector<RuleVerdict> out;
+    out.reserve(5);
     const Person& p = in.person;
-    int age_max = v.rules.at("age_max").get<int>();
-    int age = age_in_years(in.claim.birth_date, in.claim.admission_date);
-    out.push_back({"age", age <= age_max,
+    std::int64_t age = age_in_years(in.claim.birth_date, in.claim.admission_date);
+    out.push_back({"age", age <= params.age_max,
                    "age " + std::to_string(age) + " on admission " + in.claim.admission_date.iso() +
-                       (age <= age_max ? "" : ", needs " + std::to_string(age_max) + " or less")});
+                       (age <= params.age_max ? "" : ", needs " + std::to_string(params.age_max) + " or less")});
     out.push_back({"lives_with_parents", p.lives_with_parents,
                    p.lives_with_parents ? "lives with the parents in Guangzhou"
                                         : "does not live with the parents in Guangzhou" + rules::person_label(p)});
-    std::int64_t months_min = v.rules.at("parent_residence_months_min").get<std::int64_t>();
+    const std::int64_t months_min = params.parent_residence_months_min;
     RuleVerdict parent{"parent_works_in_gz", false, ""};
     for (const auto& id : p.parents) {
       auto it = in.registry.find(id);
@@ -48,10 +54,9 @@ class Children : public ChannelModule {
       parent.detail = p.parents.empty() ? "no parent in the registry"
                                         : "no parent in the registry works in Guangzhou with " +
                                               std::to_string(months_min) + " months of residence";
-    out.push_back(parent);
-    std::string list_name = v.rules.at("illness_list").get<std::string>();
-    out.push_back(rules::diagnosis_in(in.claim, require_list(v, list_name), list_name));
-    if (v.rules.at("hardship").get<bool>()) out.push_back(rules::hardship(p));
+    out.push_back(std::move(parent));
+    out.push_back(rules::diagnosis_in(in.claim, params.illness_list, params.illness_list_name));
+    if (params.hardship) out.push_back(rules::hardship(p));
     return out;
   }
 };
