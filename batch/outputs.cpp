@@ -78,8 +78,14 @@ void write_payments(Db& db, const BatchRecord& batch, const BatchChannelRow& ch,
 }  // namespace
 
 void append_result_line(std::string& out, const std::string& batch_id, const ResultRow& r) {
-  // Keys in the order a JSON object with sorted keys is written; paid and
-  // trace are JSON texts already.
+  append_result_line_head(out, batch_id, r);
+  out += r.trace;
+  append_result_line_end(out);
+}
+
+void append_result_line_head(std::string& out, const std::string& batch_id, const ResultRow& r) {
+  // Keys in the order a JSON object with sorted keys is written (the trace
+  // last); paid and trace are JSON texts already.
   out += "{\"batch_id\":";
   append_json_string(out, batch_id);
   out += ",\"burden\":";
@@ -99,9 +105,9 @@ void append_result_line(std::string& out, const std::string& batch_id, const Res
   out += ",\"total_paid\":";
   append_json_string(out, format_fen(r.total_paid_fen));
   out += ",\"trace\":";
-  out += r.trace;
-  out += "}\n";
 }
+
+void append_result_line_end(std::string& out) { out += "}\n"; }
 
 std::string batch_file_timestamp(const std::string& batch_date) { return batch_date + "T00:00:00+08:00"; }
 

@@ -33,6 +33,11 @@ void publish_batch(Db& db, const std::string& batch_id, const std::string& out_d
                    PrewrittenResults* prewritten = nullptr);
 // One line of results.jsonl.
 void append_result_line(std::string& out, const std::string& batch_id, const ResultRow& r);
+// The same line in two parts, for a writer that appends the trace itself
+// (the run renders it straight into the file's text): the line up to its
+// trace, then after the trace its end.
+void append_result_line_head(std::string& out, const std::string& batch_id, const ResultRow& r);
+void append_result_line_end(std::string& out);
 // file name -> bytes (through a temporary folder), for tests and the API.
 std::map<std::string, std::string> render_batch_files(Db& db, const std::string& batch_id);
 // The timestamp every file carries: from the batch record, never the clock.

@@ -200,32 +200,38 @@ class PersonCache {
 struct Adjudicated {
   std::vector<ResultRow> results;
   std::vector<PaymentRow> payments;
-  std::vector<TraceBlock> traces;  // the results' traces, compressed here (this thread has time to spare)
+  std::vector<TraceBlock> traces;  // the results' traces, compressed on this thread
   std::string jsonl;               // the results' lines of results.jsonl
   std::vector<std::int64_t> row_ids;  // passed through from the ClaimChunk
   std::exception_ptr error;
 };
 
 // SPEC 4.1 over a batch's claims in processing order, chunk by chunk: the
-// results and payments rows, and the per-channel figures for the checks.
+// results and payments rows, results.jsonl's lines, and the per-channel
+// figures for the checks (indexed like channels.in_payment_order()).
 struct Adjudicator {
   Adjudicator(const ChannelSet& c, const std::map<std::string, Hospital>& h, Ledger& l, const std::string& b)
-      : channels(c), hospitals(h), ledger(l), batch_id(b) {}
+      : channels(c), hospitals(h), ledger(l), batch_id(b), paid_per_channel(c.in_payment_order().size(), 0),
+        count_per_channel(c.in_payment_order().size(), 0), usage(c.in_payment_order().size()) {}
   const ChannelSet& channels;
   const std::map<std::string, Hospital>& hospitals;
   Ledger& ledger;
   const std::string& batch_id;
   std::int64_t position = 0;
-  std::map<std::string, std::int64_t> paid_per_channel, count_per_channel;
-  std::map<std::string, CapUsageCount> usage;
+  std::vector<std::int64_t> paid_per_channel, count_per_channel;
+  std::vector<CapUsageCount> usage;
+  std::size_t line_bytes_guess = 2'560;  // grows to the longest line seen
 
   void process(ClaimChunk& in, Adjudicated& out) {
-    const std::vector<Claim>& claims = in.claims;
     const std::map<std::string, Person>& persons = in.persons;
     for (const auto& row : in.ledger_rows) ledger.load_if_absent(row.key, row.used_fen);
     out.row_ids = std::move(in.row_ids);
-    out.results.reserve(claims.size());
-    for (const auto& c : claims) {
+    out.results.reserve(in.claims.size());
+    // The lines go straight into one text; each trace is kept as its place in it.
+    out.jsonl.reserve(in.claims.size() * line_bytes_guess);
+    std::vector<std::pair<std::size_t, std::size_t>> trace_at;  // offset, length in out.jsonl
+    trace_at.reserve(in.claims.size());
+    for (auto& c : in.claims) {
       ++position;
       auto hit = hospitals.find(c.hospital_code);
       if (hit == hospitals.end()) throw InvariantError("claim of unknown hospital " + c.hospital_code);
@@ -234,31 +240,29 @@ struct Adjudicator {
       auto pit = persons.find(c.patient_id);
       const Person& person = pit == persons.end() ? absent : pit->second;
       ClaimResult r = adjudicate(channels, c, person, hit->second, persons, ledger);
+      if (r.channels.size() != usage.size()) throw InvariantError("a claim's result lacks a channel");
       ResultRow row;
       row.position = position;
-      row.hospital_code = c.hospital_code;
-      row.claim_id = c.claim_id;
-      row.feed_id = c.feed_id;
-      row.patient_id = c.patient_id;
       row.discharge_date = c.discharge_date.iso();
       row.burden_fen = r.burden_fen;
       row.total_paid_fen = r.total_paid_fen;
-      row.trace = trace_text(r);
       row.paid = paid_text(r);
-      for (const auto& o : r.channels) {
-        CapUsageCount& u = usage[o.channel];
+      for (std::size_t i = 0; i < r.channels.size(); ++i) {
+        const ChannelOutcome& o = r.channels[i];
+        CapUsageCount& u = usage[i];
         if (!o.eligible) continue;
         ++u.eligible;
         if (o.amount_fen > 0) ++u.paid;
         if (o.used_before_fen >= o.cap_fen) ++u.spent;
         else if (o.amount_fen < o.computed_fen && o.amount_fen + o.used_before_fen == o.cap_fen) ++u.cut;
       }
-      for (const auto& o : r.channels) {
+      for (std::size_t i = 0; i < r.channels.size(); ++i) {
+        const ChannelOutcome& o = r.channels[i];
         if (o.amount_fen <= 0) continue;
         PaymentRow p;
         p.batch_id = batch_id;
         p.channel = o.channel;
-        p.position = ++count_per_channel[o.channel];
+        p.position = ++count_per_channel[i];
         p.end_to_end_id = end_to_end_id(batch_id, o.channel, p.position);
         p.result_position = position;
         p.hospital_code = c.hospital_code;
@@ -269,20 +273,30 @@ struct Adjudicator {
         p.patient_id = c.patient_id;
         p.discharge_date = row.discharge_date;
         p.amount_fen = o.amount_fen;
-        paid_per_channel[o.channel] = add_fen(paid_per_channel[o.channel], o.amount_fen);
+        paid_per_channel[i] = add_fen(paid_per_channel[i], o.amount_fen);
         out.payments.push_back(std::move(p));
       }
+      // The claim is done with: its strings move into the result row.
+      row.hospital_code = std::move(c.hospital_code);
+      row.claim_id = std::move(c.claim_id);
+      row.feed_id = std::move(c.feed_id);
+      row.patient_id = std::move(c.patient_id);
+      const std::size_t line_start = out.jsonl.size();
+      append_result_line_head(out.jsonl, batch_id, row);
+      const std::size_t trace_start = out.jsonl.size();
+      append_trace_text(out.jsonl, r);
+      trace_at.emplace_back(trace_start, out.jsonl.size() - trace_start);
+      append_result_line_end(out.jsonl);
+      line_bytes_guess = std::max(line_bytes_guess, out.jsonl.size() - line_start);
       out.results.push_back(std::move(row));
     }
-    for (const auto& row : out.results) append_result_line(out.jsonl, batch_id, row);
     std::vector<std::string_view> block;
-    for (std::size_t k = 0; k < out.results.size(); k += kTracesPerBlock) {
+    for (std::size_t k = 0; k < trace_at.size(); k += kTracesPerBlock) {
       block.clear();
-      for (std::size_t j = k; j < std::min(k + kTracesPerBlock, out.results.size()); ++j)
-        block.push_back(out.results[j].trace);
+      for (std::size_t j = k; j < std::min(k + kTracesPerBlock, trace_at.size()); ++j)
+        block.emplace_back(out.jsonl.data() + trace_at[j].first, trace_at[j].second);
       out.traces.push_back(pack_traces(out.results[k].position, block));
     }
-    for (auto& row : out.results) std::string().swap(row.trace);
   }
 };
 
@@ -445,9 +459,6 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
       position += static_cast<std::int64_t>(done.results.size());
       progress.tick(position);
     }
-    auto& paid_per_channel = adj.paid_per_channel;
-    auto& count_per_channel = adj.count_per_channel;
-    auto& usage = adj.usage;
     if (position != claims_total) throw InvariantError("the claim cursor returned a different number of claims");
     phase("adjudicated");
     // results.jsonl is complete: its (large) sync runs beside the database
@@ -463,22 +474,24 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
       if (e.used_fen != e.loaded_fen && e.used_fen > e.cap_fen)
         throw InvariantError("ledger row above its cap for channel " + std::get<1>(key));
     }
-    for (const auto& e : channels.in_payment_order()) {
+    for (std::size_t i = 0; i < channels.in_payment_order().size(); ++i) {
+      const auto& e = channels.in_payment_order()[i];
       std::string name = e.module->name();
-      if (paid_per_channel[name] != increase[name])
-        throw InvariantError("channel " + name + ": payments " + format_fen(paid_per_channel[name]) +
+      const std::int64_t paid_fen = adj.paid_per_channel[i];
+      if (paid_fen != increase[name])
+        throw InvariantError("channel " + name + ": payments " + format_fen(paid_fen) +
                              " differ from the ledger increase " + format_fen(increase[name]));
       BatchChannelRow row;
       row.channel = name;
-      row.payments = count_per_channel[name];
-      row.total_fen = paid_per_channel[name];
+      row.payments = adj.count_per_channel[i];
+      row.total_fen = paid_fen;
       row.ledger_increase_fen = increase[name];
       row.fund = e.fund_version(parse_date(batch_date).value()).fund;
       row.order_index = e.versions.front().payment_order;
-      row.claims_eligible = usage[name].eligible;
-      row.claims_paid = usage[name].paid;
-      row.claims_cut = usage[name].cut;
-      row.claims_cap_spent = usage[name].spent;
+      row.claims_eligible = adj.usage[i].eligible;
+      row.claims_paid = adj.usage[i].paid;
+      row.claims_cut = adj.usage[i].cut;
+      row.claims_cap_spent = adj.usage[i].spent;
       totals.push_back(row);
     }
 

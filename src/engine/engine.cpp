@@ -47,6 +47,7 @@ void Ledger::add(const Key& k, std::int64_t amount_fen, std::int64_t cap_fen) {
 ClaimResult adjudicate(const ChannelSet& channels, const Claim& claim, const Person& person, const Hospital& hospital,
                        const std::map<std::string, Person>& registry, Ledger& ledger) {
   ClaimResult r;
+  r.channels.reserve(channels.in_payment_order().size());
   r.burden_fen = add_fen(claim.in_scope_fen, claim.out_of_scope_fen);
   std::int64_t paid = 0;
   int year = claim.discharge_date.year;
@@ -236,11 +237,9 @@ std::vector<const ChannelOutcome*> by_name(const ClaimResult& r) {
 }  // namespace
 
 namespace {
-// {"<channel>":<value>,...} with the channels in name order; `value` appends one channel's JSON.
+// Appends {"<channel>":<value>,...} with the channels in name order; `value` appends one channel's JSON.
 template <typename Value>
-std::string by_channel_object(const ClaimResult& r, std::size_t reserve_bytes, Value value) {
-  std::string out;
-  out.reserve(reserve_bytes);
+void append_by_channel_object(std::string& out, const ClaimResult& r, Value value) {
   out += '{';
   bool first = true;
   for (const ChannelOutcome* o : by_name(r)) {
@@ -251,18 +250,27 @@ std::string by_channel_object(const ClaimResult& r, std::size_t reserve_bytes, V
     value(out, *o);
   }
   out += '}';
-  return out;
 }
 }  // namespace
 
+void append_trace_text(std::string& out, const ClaimResult& r) {
+  append_by_channel_object(out, r, [](std::string& o_, const ChannelOutcome& o) { channel_text(o_, o); });
+}
+
 std::string trace_text(const ClaimResult& r) {
-  return by_channel_object(r, 2048, [](std::string& out, const ChannelOutcome& o) { channel_text(out, o); });
+  std::string out;
+  out.reserve(2048);
+  append_trace_text(out, r);
+  return out;
 }
 
 std::string paid_text(const ClaimResult& r) {
-  return by_channel_object(r, 128, [](std::string& out, const ChannelOutcome& o) {
-    append_json_string(out, format_fen(o.amount_fen));
+  std::string out;
+  out.reserve(128);
+  append_by_channel_object(out, r, [](std::string& o_, const ChannelOutcome& o) {
+    append_json_string(o_, format_fen(o.amount_fen));
   });
+  return out;
 }
 
 }  // namespace relief

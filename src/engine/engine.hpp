@@ -69,6 +69,8 @@ nlohmann::json trace_json(const ClaimResult& r);
 // The same, serialised directly: byte for byte trace_json(r).dump(), without
 // building the JSON tree (the batch's hot path; a test pins the equality).
 std::string trace_text(const ClaimResult& r);
+// trace_text(r) appended to `out`.
+void append_trace_text(std::string& out, const ClaimResult& r);
 // {"<channel>":"<amount>",...} with the channels in name order, as dump() writes it.
 std::string paid_text(const ClaimResult& r);
 // A JSON string literal as nlohmann's dump() writes it (UTF-8 kept).
