@@ -11,10 +11,13 @@
 #include <xercesc/sax2/XMLReaderFactory.hpp>
 #include <xercesc/util/OutOfMemoryException.hpp>
 #include <xercesc/util/XMLException.hpp>
+#include <xercesc/util/XMLString.hpp>
 #include <xercesc/util/XMLUni.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
+#include <string_view>
 
 #include "adapters/feed/xerces_support.hpp"
 #include "src/core/limits.hpp"
@@ -102,6 +105,72 @@ struct Abort {
   std::string detail;
 };
 
+// The feed's element names, known to the handler by number: a claim has
+// twenty-odd elements and each end tag is dispatched on its name and its
+// parent's, so they are compared once, as UTF-16, when the element starts.
+enum class Elem : std::uint8_t {
+  other,  // not in the feed format (the XSD reports it); its name is kept
+  ClaimFeed, Header, FeedId, HospitalCode, CreatedAt, ClaimCount, ControlSum,
+  Claim, ClaimId, SpecialApproval,
+  Patient, IdNumber, Name, BirthDate, Sex,
+  Visit, Type, AdmissionDate, DischargeDate, Diagnosis, Accident,
+  Costs, Total, InsurancePaid, InScopeSelfPay, OutOfScopeSelfPay,
+};
+
+struct ElemName {
+  Elem elem;
+  std::u16string_view utf16;
+  const char* utf8;
+};
+
+constexpr ElemName kElemNames[] = {
+    {Elem::ClaimFeed, u"ClaimFeed", "ClaimFeed"},
+    {Elem::Header, u"Header", "Header"},
+    {Elem::FeedId, u"FeedId", "FeedId"},
+    {Elem::HospitalCode, u"HospitalCode", "HospitalCode"},
+    {Elem::CreatedAt, u"CreatedAt", "CreatedAt"},
+    {Elem::ClaimCount, u"ClaimCount", "ClaimCount"},
+    {Elem::ControlSum, u"ControlSum", "ControlSum"},
+    {Elem::Claim, u"Claim", "Claim"},
+    {Elem::ClaimId, u"ClaimId", "ClaimId"},
+    {Elem::SpecialApproval, u"SpecialApproval", "SpecialApproval"},
+    {Elem::Patient, u"Patient", "Patient"},
+    {Elem::IdNumber, u"IdNumber", "IdNumber"},
+    {Elem::Name, u"Name", "Name"},
+    {Elem::BirthDate, u"BirthDate", "BirthDate"},
+    {Elem::Sex, u"Sex", "Sex"},
+    {Elem::Visit, u"Visit", "Visit"},
+    {Elem::Type, u"Type", "Type"},
+    {Elem::AdmissionDate, u"AdmissionDate", "AdmissionDate"},
+    {Elem::DischargeDate, u"DischargeDate", "DischargeDate"},
+    {Elem::Diagnosis, u"Diagnosis", "Diagnosis"},
+    {Elem::Accident, u"Accident", "Accident"},
+    {Elem::Costs, u"Costs", "Costs"},
+    {Elem::Total, u"Total", "Total"},
+    {Elem::InsurancePaid, u"InsurancePaid", "InsurancePaid"},
+    {Elem::InScopeSelfPay, u"InScopeSelfPay", "InScopeSelfPay"},
+    {Elem::OutOfScopeSelfPay, u"OutOfScopeSelfPay", "OutOfScopeSelfPay"},
+};
+
+Elem elem_of(std::u16string_view name) {
+  for (const auto& e : kElemNames)
+    if (e.utf16 == name) return e.elem;
+  return Elem::other;
+}
+
+const char* utf8_name(Elem e) {
+  for (const auto& n : kElemNames)
+    if (n.elem == e) return n.utf8;
+  return "";
+}
+
+// An open element: its number, and its name when it is not one of the feed's.
+struct OpenElem {
+  Elem elem = Elem::other;
+  std::string other_name;
+  const char* name() const { return elem == Elem::other ? other_name.c_str() : utf8_name(elem); }
+};
+
 class Handler : public DefaultHandler {
  public:
   Handler(const FeedCallbacks& cb, FeedParse& out) : cb_(cb), out_(out) {}
@@ -110,16 +179,19 @@ class Handler : public DefaultHandler {
 
   void startElement(const XMLCh* const uri, const XMLCh* const localname, const XMLCh* const,
                     const Attributes&) override {
-    std::string name = xml::to_utf8(localname);
+    OpenElem open;
+    open.elem = elem_of(std::u16string_view(localname, XMLString::stringLen(localname)));
+    if (open.elem == Elem::other) open.other_name = xml::to_utf8(localname);
     if (static_cast<int>(stack_.size()) + 1 > limits::element_depth_max)
       throw Abort{"MALFORMED", "elements nested deeper than " + std::to_string(limits::element_depth_max) +
                                    " at line " + line()};
     if (stack_.empty()) {
       std::string ns = xml::to_utf8(uri);
-      if (name != "ClaimFeed" || ns != kNamespace)
-        throw Abort{"MALFORMED", "root element is {" + ns + "}" + name + ", expected {" + kNamespace + "}ClaimFeed"};
+      if (open.elem != Elem::ClaimFeed || ns != kNamespace)
+        throw Abort{"MALFORMED", "root element is {" + ns + "}" + open.name() + ", expected {" + kNamespace +
+                                     "}ClaimFeed"};
     }
-    if (stack_.size() == 1 && name == "Claim") {
+    if (stack_.size() == 1 && open.elem == Elem::Claim) {
       deliver_header();
       ++out_.claim_elements;
       if (out_.claim_elements > limits::claims_per_feed_max)
@@ -129,7 +201,7 @@ class Handler : public DefaultHandler {
       claim_.position = out_.claim_elements;
       claim_.line = locator_ ? static_cast<std::int64_t>(locator_->getLineNumber()) : 0;
     }
-    stack_.push_back(std::move(name));
+    stack_.push_back(std::move(open));
     text_.clear();
     text_too_long_ = false;
   }
@@ -143,8 +215,8 @@ class Handler : public DefaultHandler {
   }
 
   void endElement(const XMLCh* const, const XMLCh* const, const XMLCh* const) override {
-    const std::string& name = stack_.back();
-    const std::string parent = stack_.size() >= 2 ? stack_[stack_.size() - 2] : std::string();
+    const Elem elem = stack_.back().elem;
+    const Elem parent = stack_.size() >= 2 ? stack_[stack_.size() - 2].elem : Elem::other;
     if (text_too_long_) {
       std::string msg = path() + ": text longer than " + std::to_string(limits::text_bytes_max) + " characters";
       if (in_claim_) note_claim_error(msg);
@@ -152,21 +224,24 @@ class Handler : public DefaultHandler {
     }
     std::string value = xml::to_utf8(text_.data(), text_.size());
     text_.clear();
-    if (parent == "Header") {
+    if (parent == Elem::Header) {
       auto& h = out_.header;
-      if (name == "FeedId") h.feed_id = value;
-      else if (name == "HospitalCode") h.hospital_code = value;
-      else if (name == "CreatedAt") h.created_at = value;
-      else if (name == "ClaimCount") h.claim_count = value;
-      else if (name == "ControlSum") h.control_sum = value;
+      switch (elem) {
+        case Elem::FeedId: h.feed_id = std::move(value); break;
+        case Elem::HospitalCode: h.hospital_code = std::move(value); break;
+        case Elem::CreatedAt: h.created_at = std::move(value); break;
+        case Elem::ClaimCount: h.claim_count = std::move(value); break;
+        case Elem::ControlSum: h.control_sum = std::move(value); break;
+        default: break;
+      }
     } else if (in_claim_) {
-      assign_claim_field(parent, name, std::move(value));
+      assign_claim_field(parent, elem, std::move(value));
     }
-    if (stack_.size() == 2 && name == "Header") {
+    if (stack_.size() == 2 && elem == Elem::Header) {
       if (!header_error_.empty()) throw Abort{"MALFORMED", header_error_};
       deliver_header();
     }
-    if (stack_.size() == 2 && name == "Claim") {
+    if (stack_.size() == 2 && elem == Elem::Claim) {
       in_claim_ = false;
       if (cb_.on_claim) cb_.on_claim(claim_);
     }
@@ -181,7 +256,7 @@ class Handler : public DefaultHandler {
     std::string msg = path() + ": " + xml::to_utf8(e.getMessage()) + " (line " + std::to_string(e.getLineNumber()) + ")";
     if (in_claim_) {
       note_claim_error(msg);
-    } else if (stack_.size() >= 2 && stack_[1] == "Header") {
+    } else if (stack_.size() >= 2 && stack_[1].elem == Elem::Header) {
       if (header_error_.empty()) header_error_ = "Header: " + msg;
     } else {
       throw Abort{"MALFORMED", msg};
@@ -198,7 +273,7 @@ class Handler : public DefaultHandler {
     std::string p;
     for (std::size_t i = 1; i < stack_.size(); ++i) {
       if (!p.empty()) p += '/';
-      p += stack_[i];
+      p += stack_[i].name();
     }
     return p.empty() ? std::string("ClaimFeed") : p;
   }
@@ -210,36 +285,46 @@ class Handler : public DefaultHandler {
     header_delivered_ = true;
     if (cb_.on_header) cb_.on_header(out_.header);
   }
-  void assign_claim_field(const std::string& parent, const std::string& name, std::string value) {
+  void assign_claim_field(Elem parent, Elem elem, std::string value) {
     auto& c = claim_;
-    if (parent == "Claim") {
-      if (name == "ClaimId") c.claim_id = std::move(value);
-      else if (name == "SpecialApproval") { c.special_approval = std::move(value); c.has_special_approval = true; }
-    } else if (parent == "Patient") {
-      if (name == "IdNumber") c.id_number = std::move(value);
-      else if (name == "Name") c.name = std::move(value);
-      else if (name == "BirthDate") c.birth_date = std::move(value);
-      else if (name == "Sex") c.sex = std::move(value);
-    } else if (parent == "Visit") {
-      if (name == "Type") c.visit_type = std::move(value);
-      else if (name == "AdmissionDate") c.admission_date = std::move(value);
-      else if (name == "DischargeDate") c.discharge_date = std::move(value);
-      else if (name == "Diagnosis") {
-        if (c.diagnoses.size() < static_cast<std::size_t>(limits::diagnoses_per_claim_max) + 1)
-          c.diagnoses.push_back(std::move(value));
-      } else if (name == "Accident") c.accident = std::move(value);
-    } else if (parent == "Costs") {
-      if (name == "Total") c.total = std::move(value);
-      else if (name == "InsurancePaid") c.insurance_paid = std::move(value);
-      else if (name == "InScopeSelfPay") c.in_scope = std::move(value);
-      else if (name == "OutOfScopeSelfPay") c.out_of_scope = std::move(value);
+    switch (parent) {
+      case Elem::Claim:
+        if (elem == Elem::ClaimId) c.claim_id = std::move(value);
+        else if (elem == Elem::SpecialApproval) {
+          c.special_approval = std::move(value);
+          c.has_special_approval = true;
+        }
+        break;
+      case Elem::Patient:
+        if (elem == Elem::IdNumber) c.id_number = std::move(value);
+        else if (elem == Elem::Name) c.name = std::move(value);
+        else if (elem == Elem::BirthDate) c.birth_date = std::move(value);
+        else if (elem == Elem::Sex) c.sex = std::move(value);
+        break;
+      case Elem::Visit:
+        if (elem == Elem::Type) c.visit_type = std::move(value);
+        else if (elem == Elem::AdmissionDate) c.admission_date = std::move(value);
+        else if (elem == Elem::DischargeDate) c.discharge_date = std::move(value);
+        else if (elem == Elem::Diagnosis) {
+          if (c.diagnoses.size() < static_cast<std::size_t>(limits::diagnoses_per_claim_max) + 1)
+            c.diagnoses.push_back(std::move(value));
+        } else if (elem == Elem::Accident) c.accident = std::move(value);
+        break;
+      case Elem::Costs:
+        if (elem == Elem::Total) c.total = std::move(value);
+        else if (elem == Elem::InsurancePaid) c.insurance_paid = std::move(value);
+        else if (elem == Elem::InScopeSelfPay) c.in_scope = std::move(value);
+        else if (elem == Elem::OutOfScopeSelfPay) c.out_of_scope = std::move(value);
+        break;
+      default:
+        break;
     }
   }
 
   const FeedCallbacks& cb_;
   FeedParse& out_;
   const Locator* locator_ = nullptr;
-  std::vector<std::string> stack_;
+  std::vector<OpenElem> stack_;
   std::u16string text_;
   bool text_too_long_ = false;
   bool in_claim_ = false;
