@@ -77,6 +77,15 @@ BOOST_AUTO_TEST_CASE(json_strings_escape_as_dump_does) {
     }
     cases.push_back(s);
   }
+  // Each character that matters at every place of a 40-byte run: before, on and
+  // after the 16-byte steps of the vector scan, and in its byte-by-byte tail.
+  for (const char* special : {"\"", "\\", "\x01", "\x1f", "\n"})
+    for (std::size_t at = 0; at <= 40; ++at) {
+      std::string s(40, 'x');
+      s.insert(at, special);
+      cases.push_back(s);
+      cases.push_back(s + s);  // two of them
+    }
   for (const auto& c : cases) {
     std::string got;
     append_json_string(got, c);
