@@ -28,6 +28,11 @@ std::unique_ptr<Db> Db::open(const std::string& path) {
     // without lookaside, so a batch allocates millions of times). A failure
     // (SQLite initialised already) only costs speed.
     (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    // Multi-thread mode: no mutex around every call on a connection. Relief
+    // never uses one connection (or its statements) on two threads at once:
+    // the run's loader has its own reader connection, the server leases one
+    // connection per request (DbPool), feed parsers do not touch the database.
+    (void)sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
     Poco::Data::SQLite::Connector::registerConnector();
   });
   try {
