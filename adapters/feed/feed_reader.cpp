@@ -14,7 +14,10 @@
 #include <xercesc/util/XMLString.hpp>
 #include <xercesc/util/XMLUni.hpp>
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <string_view>
@@ -152,9 +155,29 @@ constexpr ElemName kElemNames[] = {
     {Elem::OutOfScopeSelfPay, u"OutOfScopeSelfPay", "OutOfScopeSelfPay"},
 };
 
+constexpr std::size_t kElemNameBytesMax = 17;  // OutOfScopeSelfPay
+
+// kElemNames' indexes by name length (at most 5 names share one).
+struct ElemsByLength {
+  std::array<std::array<std::int8_t, 6>, kElemNameBytesMax + 1> index{};
+  ElemsByLength() {
+    for (auto& row : index) row.fill(-1);
+    for (std::size_t i = 0; i < std::size(kElemNames); ++i) {
+      auto& row = index.at(kElemNames[i].utf16.size());
+      auto free_slot = std::find(row.begin(), row.end(), -1);
+      if (free_slot == row.end() - 1) throw std::logic_error("too many element names of one length");
+      *free_slot = static_cast<std::int8_t>(i);
+    }
+  }
+};
+
 Elem elem_of(std::u16string_view name) {
-  for (const auto& e : kElemNames)
-    if (e.utf16 == name) return e.elem;
+  static const ElemsByLength by_length;
+  if (name.size() > kElemNameBytesMax) return Elem::other;
+  for (std::int8_t i : by_length.index[name.size()]) {
+    if (i < 0) break;
+    if (kElemNames[static_cast<std::size_t>(i)].utf16 == name) return kElemNames[static_cast<std::size_t>(i)].elem;
+  }
   return Elem::other;
 }
 
