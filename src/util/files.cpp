@@ -5,7 +5,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <new>
 #include <filesystem>
 #include <fstream>
 
@@ -30,7 +33,10 @@ void fsync_directory(const std::string& dir) {
 }
 
 namespace {
-constexpr std::size_t kSinkBufferBytes = 1 << 20;
+constexpr std::size_t kDirectBlockBytes = 4096;     // O_DIRECT's alignment of memory, offsets and sizes
+constexpr std::size_t kSinkBufferBytes = 4u << 20;  // a multiple of kDirectBlockBytes
+static_assert(kSinkBufferBytes % kDirectBlockBytes == 0);
+
 void write_all(int fd, const char* data, std::size_t size, const std::string& path) {
   std::size_t done = 0;
   while (done < size) {
@@ -42,12 +48,21 @@ void write_all(int fd, const char* data, std::size_t size, const std::string& pa
     done += static_cast<std::size_t>(n);
   }
 }
+
+char* aligned_buffer(std::size_t bytes) {
+  void* p = std::aligned_alloc(kDirectBlockBytes, bytes);
+  if (!p) throw std::bad_alloc();
+  return static_cast<char*>(p);
+}
 }  // namespace
 
-FileSink::FileSink(std::string path) : path_(std::move(path)), tmp_(path_ + ".tmp") {
-  fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+FileSink::FileSink(std::string path)
+    : path_(std::move(path)), tmp_(path_ + ".tmp"), buffer_(aligned_buffer(kSinkBufferBytes), std::free) {
+  constexpr int kFlags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC;
+  fd_ = ::open(tmp_.c_str(), kFlags | O_DIRECT, 0644);
+  direct_ = fd_ >= 0;
+  if (fd_ < 0 && errno == EINVAL) fd_ = ::open(tmp_.c_str(), kFlags, 0644);  // no O_DIRECT here (tmpfs)
   if (fd_ < 0) throw IoError(err("cannot create", tmp_));
-  buffer_.reserve(kSinkBufferBytes);
 }
 
 FileSink::~FileSink() {
@@ -57,24 +72,64 @@ FileSink::~FileSink() {
   }
 }
 
-void FileSink::flush() {
-  write_all(fd_, buffer_.data(), buffer_.size(), tmp_);
-  buffer_.clear();
+void FileSink::stop_direct() {
+  if (!direct_) return;
+  int flags = ::fcntl(fd_, F_GETFL);
+  if (flags < 0 || ::fcntl(fd_, F_SETFL, flags & ~O_DIRECT) != 0) throw IoError(err("cannot write", tmp_));
+  direct_ = false;
+}
+
+void FileSink::write_out(bool all) {
+  if (!direct_) {
+    write_all(fd_, buffer_.get(), used_, tmp_);
+    used_ = 0;
+    return;
+  }
+  const std::size_t whole = used_ / kDirectBlockBytes * kDirectBlockBytes;
+  std::size_t done = 0;
+  while (done < whole) {
+    ssize_t n = ::write(fd_, buffer_.get() + done, whole - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EINVAL && done == 0) {  // the file system refuses O_DIRECT after all
+      stop_direct();
+      write_out(all);
+      return;
+    }
+    if (n < 0) throw IoError(err("cannot write", tmp_));
+    done += static_cast<std::size_t>(n);
+    if (done % kDirectBlockBytes != 0) {  // a short write off the block grid: the rest through the page cache
+      stop_direct();
+      write_all(fd_, buffer_.get() + done, used_ - done, tmp_);
+      used_ = 0;
+      return;
+    }
+  }
+  std::memmove(buffer_.get(), buffer_.get() + whole, used_ - whole);
+  used_ -= whole;
+  if (all && used_ > 0) {  // the last partial block: through the page cache
+    stop_direct();
+    write_all(fd_, buffer_.get(), used_, tmp_);
+    used_ = 0;
+  }
 }
 
 void FileSink::write(std::string_view bytes) {
-  if (buffer_.size() + bytes.size() > kSinkBufferBytes) flush();
-  if (bytes.size() > kSinkBufferBytes) write_all(fd_, bytes.data(), bytes.size(), tmp_);
-  else buffer_.append(bytes);
+  while (!bytes.empty()) {
+    const std::size_t n = std::min(bytes.size(), kSinkBufferBytes - used_);
+    std::memcpy(buffer_.get() + used_, bytes.data(), n);
+    used_ += n;
+    bytes.remove_prefix(n);
+    if (used_ == kSinkBufferBytes) write_out(false);
+  }
 }
 
 void FileSink::sync() {
-  flush();
+  write_out(false);
   if (::fdatasync(fd_) != 0) throw IoError(err("cannot sync", tmp_));
 }
 
 void FileSink::finish() {
-  flush();
+  write_out(true);
   if (::fsync(fd_) != 0) throw IoError(err("cannot sync", tmp_));
   ::close(fd_);
   fd_ = -1;

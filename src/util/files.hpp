@@ -3,6 +3,7 @@
 // rename, fsync the folder. Reading whole files with a size limit.
 #include <cstdint>
 #include <stdexcept>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -14,6 +15,14 @@ struct IoError : std::runtime_error {
 
 // Streams a file to PATH.tmp; finish() fsyncs and renames it to PATH. A sink
 // destroyed without finish() removes the temporary file.
+// A file written through a temporary name: finish() syncs it and renames it
+// into place; destroyed unfinished, the temporary file is removed.
+//
+// Its data goes to the disk with O_DIRECT where the file system allows it
+// (whole 4 KiB blocks from an aligned buffer; the last partial block goes
+// through the page cache at finish()). The batch writes gigabytes this way:
+// through the page cache each gigabyte cost ~1.7 s of kernel CPU here
+// (copying into the cache), taken from the threads adjudicating; direct, ~0.2 s.
 class FileSink {
  public:
   explicit FileSink(std::string path);
@@ -21,15 +30,19 @@ class FileSink {
   FileSink(const FileSink&) = delete;
   FileSink& operator=(const FileSink&) = delete;
   void write(std::string_view bytes);
-  // Writes what is buffered and syncs the temporary file, so that finish()
-  // has little left to wait for. Not concurrently with write().
+  // Writes what it can of the buffer and syncs the temporary file, so that
+  // finish() has little left to wait for. Not concurrently with write().
   void sync();
   void finish();
 
  private:
-  void flush();
-  std::string path_, tmp_, buffer_;
+  void write_out(bool all);  // the buffer's whole blocks, or (all) everything
+  void stop_direct();        // on to the page cache
+  std::string path_, tmp_;
+  std::unique_ptr<char, void (*)(void*)> buffer_;
+  std::size_t used_ = 0;  // bytes in buffer_
   int fd_ = -1;
+  bool direct_ = false;
 };
 
 void write_file_atomically(const std::string& path, const std::string& bytes);
