@@ -59,8 +59,8 @@ RuleVerdict hardship(const Person& p) {
 
 RuleVerdict diagnosis_in(const Claim& c, const IcdList& list, const std::string& list_name) {
   for (const auto& d : c.diagnoses) {
-    std::string entry = list.matching_entry(d);
-    if (!entry.empty()) return {"diagnosis", true, "diagnosis " + d + " is in the " + list_name + " list (" + entry + ")"};
+    if (const std::string* entry = list.matching_entry(d))
+      return {"diagnosis", true, "diagnosis " + d + " is in the " + list_name + " list (" + *entry + ")"};
   }
   return {"diagnosis", false, "no diagnosis (" + join(c.diagnoses, ", ") + ") is in the " + list_name + " list"};
 }

@@ -54,12 +54,12 @@ std::optional<std::string> IcdList::parse(const std::vector<std::string>& entrie
   return std::nullopt;
 }
 
-bool IcdList::matches(std::string_view code) const { return !matching_entry(code).empty(); }
+bool IcdList::matches(std::string_view code) const { return matching_entry(code) != nullptr; }
 
-std::string IcdList::matching_entry(std::string_view code) const {
+const std::string* IcdList::matching_entry(std::string_view code) const {
   for (std::size_t i = 0; i < entries_.size(); ++i)
-    if (entries_[i].matches(code)) return texts_[i];
-  return {};
+    if (entries_[i].matches(code)) return &texts_[i];
+  return nullptr;
 }
 
 }  // namespace relief

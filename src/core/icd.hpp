@@ -24,8 +24,8 @@ class IcdList {
   // Returns an error message naming the bad entry, or nullopt on success.
   static std::optional<std::string> parse(const std::vector<std::string>& entries, IcdList& out);
   bool matches(std::string_view code) const;
-  // The entry a code matched, for traces; empty if none.
-  std::string matching_entry(std::string_view code) const;
+  // The entry a code matched, for traces; nullptr if none.
+  const std::string* matching_entry(std::string_view code) const;
   const std::vector<std::string>& entries() const { return texts_; }
 
  private:

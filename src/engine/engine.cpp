@@ -12,36 +12,43 @@
 
 namespace relief {
 
-std::size_t Ledger::KeyHash::operator()(const Key& k) const noexcept {
-  std::size_t h = std::hash<std::string>{}(std::get<0>(k));
-  h = h * 31 + std::hash<std::string>{}(std::get<1>(k));
+std::size_t Ledger::KeyHash::operator()(const KeyView& k) const noexcept {
+  std::size_t h = std::hash<std::string_view>{}(std::get<0>(k));
+  h = h * 31 + std::hash<std::string_view>{}(std::get<1>(k));
   return h * 31 + static_cast<std::size_t>(std::get<2>(k));
 }
 
-std::int64_t Ledger::used(const Key& k) const {
+Ledger::Entry& Ledger::entry(const KeyView& k) {
+  auto it = entries_.find(k);
+  if (it == entries_.end())
+    it = entries_.emplace(Key{std::string(std::get<0>(k)), std::string(std::get<1>(k)), std::get<2>(k)}, Entry{}).first;
+  return it->second;
+}
+
+std::int64_t Ledger::used(const KeyView& k) const {
   auto it = entries_.find(k);
   return it == entries_.end() ? 0 : it->second.used_fen;
 }
 
-std::int64_t Ledger::loaded(const Key& k) const {
+std::int64_t Ledger::loaded(const KeyView& k) const {
   auto it = entries_.find(k);
   return it == entries_.end() ? 0 : it->second.loaded_fen;
 }
 
-void Ledger::load(const Key& k, std::int64_t used_fen) {
+void Ledger::load(const KeyView& k, std::int64_t used_fen) {
   assert(used_fen >= 0);
-  Entry& e = entries_[k];
+  Entry& e = entry(k);
   e.used_fen = used_fen;
   e.loaded_fen = used_fen;
 }
 
-void Ledger::load_if_absent(const Key& k, std::int64_t used_fen) {
-  if (!entries_.count(k)) load(k, used_fen);
+void Ledger::load_if_absent(const KeyView& k, std::int64_t used_fen) {
+  if (entries_.find(k) == entries_.end()) load(k, used_fen);
 }
 
-void Ledger::add(const Key& k, std::int64_t amount_fen, std::int64_t cap_fen) {
+void Ledger::add(const KeyView& k, std::int64_t amount_fen, std::int64_t cap_fen) {
   assert(amount_fen >= 0);
-  Entry& e = entries_[k];  // a new key had no row: loaded 0
+  Entry& e = entry(k);  // a new key had no row: loaded 0
   e.used_fen = add_fen(e.used_fen, amount_fen);
   e.cap_fen = std::max(e.cap_fen, cap_fen);
   // Invariant: used never exceeds the cap that applied.
@@ -80,7 +87,7 @@ ClaimResult adjudicate(const ChannelSet& channels, const Claim& claim, const Per
     o.computed_fen = apply_ratio_fen(o.base_fen, v->ratio_bp);
     o.special_cap = !claim.special_approval.empty() && v->special_cap_fen.has_value();
     o.cap_fen = o.special_cap ? *v->special_cap_fen : v->annual_cap_fen;
-    Ledger::Key key{claim.patient_id, o.channel, year};
+    const Ledger::KeyView key{claim.patient_id, o.channel, year};
     o.used_before_fen = ledger.used(key);
     std::int64_t room = std::max<std::int64_t>(0, o.cap_fen - o.used_before_fen);
     o.amount_fen = std::min(o.computed_fen, room);

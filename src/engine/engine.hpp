@@ -19,27 +19,40 @@ namespace relief {
 class Ledger {
  public:
   using Key = std::tuple<std::string, std::string, int>;  // id_number, channel, year
+  // The same key over borrowed strings: look-ups build no strings.
+  using KeyView = std::tuple<std::string_view, std::string_view, int>;
   struct KeyHash {
-    std::size_t operator()(const Key& k) const noexcept;
+    using is_transparent = void;
+    std::size_t operator()(const KeyView& k) const noexcept;
+    std::size_t operator()(const Key& k) const noexcept { return (*this)(view(k)); }
+  };
+  struct KeyEqual {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const noexcept {
+      return std::get<0>(a) == std::get<0>(b) && std::get<1>(a) == std::get<1>(b) && std::get<2>(a) == std::get<2>(b);
+    }
   };
   struct Entry {
     std::int64_t used_fen = 0;    // now
     std::int64_t loaded_fen = 0;  // in the database before the batch (0: no row)
     std::int64_t cap_fen = 0;     // the largest cap applied this batch (0: nothing added)
   };
-  using Entries = std::unordered_map<Key, Entry, KeyHash>;
+  using Entries = std::unordered_map<Key, Entry, KeyHash, KeyEqual>;
 
-  std::int64_t used(const Key& k) const;
-  std::int64_t loaded(const Key& k) const;
-  void load(const Key& k, std::int64_t used_fen);          // a row from the database
+  static KeyView view(const Key& k) { return {std::get<0>(k), std::get<1>(k), std::get<2>(k)}; }
+  std::int64_t used(const KeyView& k) const;
+  std::int64_t loaded(const KeyView& k) const;
+  void load(const KeyView& k, std::int64_t used_fen);          // a row from the database
   // A row from the database, unless this key was loaded or added before (the
   // batch loads each chunk's persons; the database does not change meanwhile).
-  void load_if_absent(const Key& k, std::int64_t used_fen);
-  void add(const Key& k, std::int64_t amount_fen, std::int64_t cap_fen);
+  void load_if_absent(const KeyView& k, std::int64_t used_fen);
+  void add(const KeyView& k, std::int64_t amount_fen, std::int64_t cap_fen);
   // Every row seen this batch (unordered: write order does not matter).
   const Entries& entries() const { return entries_; }
 
  private:
+  Entry& entry(const KeyView& k);  // inserted (all 0) when absent
   Entries entries_;
 };
 
