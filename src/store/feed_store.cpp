@@ -2,6 +2,7 @@
 
 #include <Poco/Data/RecordSet.h>
 
+#include <optional>
 #include <unordered_set>
 
 #include "src/store/sql.hpp"
@@ -84,59 +85,54 @@ void FeedWriter::queue_rejection(RejectionRecord r) {
 FeedWriter::Flushed FeedWriter::flush(bool store) {
   Flushed out;
   if (items_.empty()) return out;
-  // Which queued claims were accepted before (earlier feeds, batches, flushes)?
-  // (One feed: every queued claim has the feed's hospital code.)
-  std::unordered_set<std::string> taken;
-  if (store) {
-    SqlStmt find(db_, "SELECT 1 FROM claims WHERE hospital_code = ? AND claim_id = ?");
-    for (const auto& it : items_) {
-      if (!it.is_claim) continue;
-      find.bind(1, it.claim.hospital_code).bind(2, it.claim.claim_id);
-      if (find.step()) taken.insert(it.claim.claim_id);
-      find.reset();
-    }
-  }
-  std::unordered_set<std::string> seen;
-  std::vector<const Claim*> accepted;
-  for (auto& it : items_) {
-    if (it.is_claim) {
-      const Claim& c = it.claim;
-      if (!taken.count(c.claim_id) && seen.insert(c.claim_id).second) {
-        accepted.push_back(&c);
-        continue;
-      }
-      RejectionRecord r;
-      r.feed_seq = c.feed_seq;
-      r.position = c.position;
-      r.hospital_code = c.hospital_code;
-      r.feed_id = c.feed_id;
-      r.claim_id = c.claim_id;
-      r.reason = "DUPLICATE";
-      r.detail = "ClaimId " + c.claim_id + " was already accepted from " + c.hospital_code;
-      out.rejections.push_back(std::move(r));
-    } else {
-      out.rejections.push_back(std::move(it.rejection));
-    }
-  }
-  out.accepted = static_cast<std::int64_t>(accepted.size());
-  if (store && !accepted.empty()) {
-    SqlStmt insert(db_,
+  // In feed order: a claim is accepted unless (hospital, ClaimId) was taken
+  // before: by earlier feeds, batches or flushes (the insert finds the key
+  // there and does nothing) or earlier in this flush (`seen`, for a flush
+  // that does not store).
+  std::optional<SqlStmt> insert_claim;
+  if (store)
+    insert_claim.emplace(db_,
                    "INSERT INTO claims (hospital_code, claim_id, feed_seq, position, patient_id, patient_name,"
                    " birth_date, sex, visit_type, admission_date, discharge_date, diagnoses, accident, total_fen,"
                    " insurance_fen, in_scope_fen, out_of_scope_fen, special_approval)"
-                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    for (const Claim* c : accepted) {
-      // Bound text is not copied: these locals live until run() returns.
-      const std::string birth = c->birth_date.iso(), adm = c->admission_date.iso(), dis = c->discharge_date.iso();
-      const std::string diag = encode_diagnoses(c->diagnoses);
-      const char sex = c->sex;
-      insert.bind(1, c->hospital_code).bind(2, c->claim_id).bind(3, c->feed_seq).bind(4, c->position);
-      insert.bind(5, c->patient_id).bind(6, c->patient_name).bind(7, birth).bind(8, std::string_view(&sex, 1));
-      insert.bind(9, c->visit_type).bind(10, adm).bind(11, dis).bind(12, diag);
-      insert.bind(13, std::int64_t{c->accident ? 1 : 0}).bind(14, c->total_fen).bind(15, c->insurance_paid_fen);
-      insert.bind(16, c->in_scope_fen).bind(17, c->out_of_scope_fen).bind(18, c->special_approval);
-      insert.run();
+                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                   " ON CONFLICT (hospital_code, claim_id) DO NOTHING");
+  std::unordered_set<std::string> seen;
+  for (auto& it : items_) {
+    if (!it.is_claim) {
+      out.rejections.push_back(std::move(it.rejection));
+      continue;
     }
+    const Claim& c = it.claim;
+    bool accepted = false;
+    if (insert_claim) {
+      // Bound text is not copied: these locals live until run() returns.
+      const std::string birth = c.birth_date.iso(), adm = c.admission_date.iso(), dis = c.discharge_date.iso();
+      const std::string diag = encode_diagnoses(c.diagnoses);
+      const char sex = c.sex;
+      insert_claim->bind(1, c.hospital_code).bind(2, c.claim_id).bind(3, c.feed_seq).bind(4, c.position);
+      insert_claim->bind(5, c.patient_id).bind(6, c.patient_name).bind(7, birth).bind(8, std::string_view(&sex, 1));
+      insert_claim->bind(9, c.visit_type).bind(10, adm).bind(11, dis).bind(12, diag);
+      insert_claim->bind(13, std::int64_t{c.accident ? 1 : 0}).bind(14, c.total_fen).bind(15, c.insurance_paid_fen);
+      insert_claim->bind(16, c.in_scope_fen).bind(17, c.out_of_scope_fen).bind(18, c.special_approval);
+      insert_claim->run();
+      accepted = insert_claim->changes() == 1;  // 0: the key was taken (DO NOTHING)
+    } else {
+      accepted = seen.insert(c.claim_id).second;
+    }
+    if (accepted) {
+      ++out.accepted;
+      continue;
+    }
+    RejectionRecord r;
+    r.feed_seq = c.feed_seq;
+    r.position = c.position;
+    r.hospital_code = c.hospital_code;
+    r.feed_id = c.feed_id;
+    r.claim_id = c.claim_id;
+    r.reason = "DUPLICATE";
+    r.detail = "ClaimId " + c.claim_id + " was already accepted from " + c.hospital_code;
+    out.rejections.push_back(std::move(r));
   }
   if (store && !out.rejections.empty()) {
     SqlStmt insert(db_,
