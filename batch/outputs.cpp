@@ -4,8 +4,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <stdexcept>
+#include <thread>
 
 #include "adapters/payments/payment_files.hpp"
 #include "batch/report.hpp"
@@ -42,16 +44,18 @@ void write_results(Db& db, const std::string& batch_id, const std::string& dir, 
   sink.finish();
 }
 
-void write_payments(Db& db, const BatchRecord& batch, const BatchChannelRow& ch, const std::string& dir,
-                    ReportFigures& fig) {
-  FileSink csv(dir + "/payments-" + ch.channel + ".csv");
-  std::unique_ptr<FileSink> xml;
+// Which of a channel's payment files a pass over its payments writes.
+enum class PaymentFile { csv, xml };
+
+// One of channel ch's payment files (the pain.001 file only when it pays
+// something), and for the CSV pass the report's figures.
+void write_payment_file(Db& db, const BatchRecord& batch, const BatchChannelRow& ch, const std::string& dir,
+                        PaymentFile kind, ReportFigures& fig) {
+  if (kind == PaymentFile::xml && ch.payments == 0) return;
+  const std::string path = dir + "/payments-" + ch.channel + (kind == PaymentFile::csv ? ".csv" : ".xml");
+  FileSink sink(path);
   Pain001Header h{batch.batch_id, batch.batch_date, batch_file_timestamp(batch.batch_date), ch.channel, ch.fund};
-  csv.write(payments_csv_header());
-  if (ch.payments > 0) {
-    xml = std::make_unique<FileSink>(dir + "/payments-" + ch.channel + ".xml");
-    xml->write(pain001_begin(h, ch.payments, ch.total_fen));
-  }
+  sink.write(kind == PaymentFile::csv ? payments_csv_header() : pain001_begin(h, ch.payments, ch.total_fen));
   PaymentCursor cur(db, batch.batch_id, ch.channel, kChunkRows);
   std::vector<PaymentRow> chunk;
   std::int64_t count = 0, total = 0;
@@ -59,20 +63,77 @@ void write_payments(Db& db, const BatchRecord& batch, const BatchChannelRow& ch,
     for (const auto& p : chunk) {
       ++count;
       total = add_fen(total, p.amount_fen);
-      csv.write(payments_csv_row(p));
-      if (xml) xml->write(pain001_transaction(h, p));
-      fig.note_payment(p);
+      if (kind == PaymentFile::csv) {
+        sink.write(payments_csv_row(p));
+        fig.note_payment(p);
+      } else {
+        sink.write(pain001_transaction(h, p));
+      }
     }
   }
   // Invariant: the file's totals equal the batch record's, which equal the ledger's increase.
   if (count != ch.payments || total != ch.total_fen || total != ch.ledger_increase_fen)
     throw std::logic_error("batch " + batch.batch_id + " channel " + ch.channel +
                            ": payment rows disagree with the recorded totals and ledger increase");
-  csv.finish();
-  if (xml) {
-    xml->write(pain001_end());
-    xml->finish();
+  if (kind == PaymentFile::xml) sink.write(pain001_end());
+  sink.finish();
+}
+
+// Every channel's payment files, on two threads. Each file is one task (the
+// CSV and the pain.001 file of a channel each read its payments): the tasks
+// are shared out so that each thread writes about half of the bytes, and the
+// second thread reads through a connection of its own (the batch is
+// committed before its files are written). Each channel's report figures are
+// noted apart and merged in channel order: the report is the one a single
+// thread writes.
+void write_all_payments(Db& db, const BatchRecord& batch, const std::string& dir, ReportFigures& fig) {
+  const std::vector<BatchChannelRow>& channels = fig.channels;
+  struct Task {
+    std::size_t channel;
+    PaymentFile kind;
+    std::int64_t weight;  // ~ bytes written: a pain.001 transaction is ~3x a CSV row
+  };
+  std::vector<Task> tasks;
+  for (std::size_t i = 0; i < channels.size(); ++i) {
+    tasks.push_back({i, PaymentFile::csv, channels[i].payments + 1});
+    if (channels[i].payments > 0) tasks.push_back({i, PaymentFile::xml, 3 * channels[i].payments + 1});
   }
+  std::stable_sort(tasks.begin(), tasks.end(), [](const Task& a, const Task& b) { return a.weight > b.weight; });
+  std::vector<Task> mine, helpers;
+  std::int64_t my_weight = 0, helper_weight = 0;
+  for (const Task& t : tasks) {
+    if (helper_weight < my_weight) {
+      helpers.push_back(t);
+      helper_weight += t.weight;
+    } else {
+      mine.push_back(t);
+      my_weight += t.weight;
+    }
+  }
+  std::vector<ReportFigures> noted(channels.size());  // written by the CSV tasks only
+  std::exception_ptr helper_error;
+  std::thread helper;
+  if (!helpers.empty()) {
+    helper = std::thread([&] {
+      try {
+        std::unique_ptr<Db> own = Db::open(db.path());
+        own->session() << "PRAGMA cache_size=-2048", Poco::Data::Keywords::now;  // 2 MiB: it streams
+        for (const Task& t : helpers) write_payment_file(*own, batch, channels[t.channel], dir, t.kind, noted[t.channel]);
+      } catch (...) {
+        helper_error = std::current_exception();
+      }
+    });
+  }
+  struct Join {
+    std::thread& t;
+    ~Join() {
+      if (t.joinable()) t.join();
+    }
+  } join{helper};
+  for (const Task& t : mine) write_payment_file(db, batch, channels[t.channel], dir, t.kind, noted[t.channel]);
+  if (helper.joinable()) helper.join();
+  if (helper_error) std::rethrow_exception(helper_error);
+  for (const auto& n : noted) fig.merge_payments(n);
 }
 
 }  // namespace
@@ -137,10 +198,10 @@ void write_batch_files(Db& db, const std::string& batch_id, const std::string& d
            csv_field(r.reason) + ',' + csv_field(r.detail) + '\n';
   write_file_atomically(dir + "/rejections.csv", rej);
 
+  write_all_payments(db, *batch, dir, fig);
   json channels = json::object();
   std::int64_t grand_total = 0;
   for (const auto& ch : fig.channels) {
-    write_payments(db, *batch, ch, dir, fig);
     channels[ch.channel] = {{"payments", ch.payments}, {"total", format_fen(ch.total_fen)}, {"fund_account", ch.fund.account}};
     grand_total = add_fen(grand_total, ch.total_fen);
   }

@@ -20,6 +20,21 @@ void ReportFigures::note_payment(const PaymentRow& p) {
   auto& e = by_hospital[p.hospital_code];
   e.first = p.hospital_name;
   e.second[p.channel] = add_fen(e.second[p.channel], p.amount_fen);
+  keep_if_largest(p);
+}
+
+void ReportFigures::merge_payments(const ReportFigures& later) {
+  for (const auto& [code, e] : later.by_hospital) {
+    auto& mine = by_hospital[code];
+    mine.first = e.first;
+    for (const auto& [channel, fen] : e.second) mine.second[channel] = add_fen(mine.second[channel], fen);
+  }
+  // `later.largest` holds its kLargestShown largest in noting order among
+  // equals: any payment of `later` that would have stayed here is among them.
+  for (const auto& p : later.largest) keep_if_largest(p);
+}
+
+void ReportFigures::keep_if_largest(const PaymentRow& p) {
   // Keep the kLargestShown largest, ties in file order (stable).
   auto pos = std::upper_bound(largest.begin(), largest.end(), p,
                               [](const PaymentRow& a, const PaymentRow& b) { return a.amount_fen > b.amount_fen; });

@@ -22,6 +22,13 @@ struct ReportFigures {
 
   static constexpr std::size_t kLargestShown = 20;
   void note_payment(const PaymentRow& p);
+  // Adds the payments another ReportFigures noted, as if they had been noted
+  // here after these (the channels' files are written on two threads, each
+  // channel's notes kept apart, and merged in channel order).
+  void merge_payments(const ReportFigures& later);
+
+ private:
+  void keep_if_largest(const PaymentRow& p);
 };
 
 std::string render_report_html(const ReportFigures& d);
