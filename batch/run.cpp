@@ -469,10 +469,11 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
 
     // Pair check: claim payments == ledger increase, per channel; used <= cap.
     std::map<std::string, std::int64_t> increase;
-    for (const auto& [key, e] : ledger.entries()) {
-      increase[std::get<1>(key)] = add_fen(increase[std::get<1>(key)], sub_fen(e.used_fen, e.loaded_fen));
+    for (const auto& [compact, e] : ledger.entries()) {
+      const std::string channel(std::get<1>(ledger.view(compact)));
+      increase[channel] = add_fen(increase[channel], sub_fen(e.used_fen, e.loaded_fen));
       if (e.used_fen != e.loaded_fen && e.used_fen > e.cap_fen)
-        throw InvariantError("ledger row above its cap for channel " + std::get<1>(key));
+        throw InvariantError("ledger row above its cap for channel " + channel);
     }
     for (std::size_t i = 0; i < channels.in_payment_order().size(); ++i) {
       const auto& e = channels.in_payment_order()[i];

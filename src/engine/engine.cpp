@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cstdlib>
+#include <stdexcept>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -12,26 +13,53 @@
 
 namespace relief {
 
-std::size_t Ledger::KeyHash::operator()(const KeyView& k) const noexcept {
-  std::size_t h = std::hash<std::string_view>{}(std::get<0>(k));
-  h = h * 31 + std::hash<std::string_view>{}(std::get<1>(k));
-  return h * 31 + static_cast<std::size_t>(std::get<2>(k));
+std::size_t Ledger::CompactKeyHash::operator()(const CompactKey& k) const noexcept {
+  std::size_t h = std::hash<std::string_view>{}(std::string_view(k.id.data(), k.id_bytes));
+  h = h * 31 + k.channel;
+  return h * 31 + static_cast<std::size_t>(k.year);
 }
 
-Ledger::Entry& Ledger::entry(const KeyView& k) {
-  auto it = entries_.find(k);
-  if (it == entries_.end())
-    it = entries_.emplace(Key{std::string(std::get<0>(k)), std::string(std::get<1>(k)), std::get<2>(k)}, Entry{}).first;
-  return it->second;
+std::optional<Ledger::CompactKey> Ledger::find_key(const KeyView& k) const {
+  const std::string_view id = std::get<0>(k), channel = std::get<1>(k);
+  if (id.size() > kIdBytesMax) throw std::length_error("ledger: identity number longer than 18 characters");
+  auto it = std::find(channels_.begin(), channels_.end(), channel);
+  if (it == channels_.end()) return std::nullopt;
+  CompactKey key;
+  std::copy(id.begin(), id.end(), key.id.begin());
+  key.id_bytes = static_cast<std::uint8_t>(id.size());
+  key.channel = static_cast<std::uint8_t>(it - channels_.begin());
+  key.year = static_cast<std::int16_t>(std::get<2>(k));
+  if (key.year != std::get<2>(k)) throw std::out_of_range("ledger: year out of range");
+  return key;
 }
+
+Ledger::CompactKey Ledger::make_key(const KeyView& k) {
+  const std::string_view channel = std::get<1>(k);
+  if (std::find(channels_.begin(), channels_.end(), channel) == channels_.end()) {
+    if (channels_.size() >= 255) throw std::length_error("ledger: more than 255 channels");
+    channels_.emplace_back(channel);
+  }
+  return *find_key(k);
+}
+
+Ledger::KeyView Ledger::view(const CompactKey& k) const {
+  assert(k.channel < channels_.size());
+  return {std::string_view(k.id.data(), k.id_bytes), channels_[k.channel], k.year};
+}
+
+Ledger::Entry& Ledger::entry(const KeyView& k) { return entries_[make_key(k)]; }
 
 std::int64_t Ledger::used(const KeyView& k) const {
-  auto it = entries_.find(k);
+  auto key = find_key(k);
+  if (!key) return 0;
+  auto it = entries_.find(*key);
   return it == entries_.end() ? 0 : it->second.used_fen;
 }
 
 std::int64_t Ledger::loaded(const KeyView& k) const {
-  auto it = entries_.find(k);
+  auto key = find_key(k);
+  if (!key) return 0;
+  auto it = entries_.find(*key);
   return it == entries_.end() ? 0 : it->second.loaded_fen;
 }
 
@@ -43,7 +71,7 @@ void Ledger::load(const KeyView& k, std::int64_t used_fen) {
 }
 
 void Ledger::load_if_absent(const KeyView& k, std::int64_t used_fen) {
-  if (entries_.find(k) == entries_.end()) load(k, used_fen);
+  if (!entries_.count(make_key(k))) load(k, used_fen);
 }
 
 void Ledger::add(const KeyView& k, std::int64_t amount_fen, std::int64_t cap_fen) {

@@ -3,6 +3,9 @@
 // in-memory view of the annual-cap ledger. Integer fen only.
 #include <nlohmann/json.hpp>
 
+#include <array>
+#include <optional>
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -15,30 +18,34 @@
 
 namespace relief {
 
-// used[person, channel, year] for the persons a batch touches.
+// used[person, channel, year] for the persons a batch touches. A batch may
+// touch hundreds of thousands of rows, so a row's key is kept compact: the
+// identity number in place (no allocation), the channel as a small number.
 class Ledger {
  public:
   using Key = std::tuple<std::string, std::string, int>;  // id_number, channel, year
   // The same key over borrowed strings: look-ups build no strings.
   using KeyView = std::tuple<std::string_view, std::string_view, int>;
-  struct KeyHash {
-    using is_transparent = void;
-    std::size_t operator()(const KeyView& k) const noexcept;
-    std::size_t operator()(const Key& k) const noexcept { return (*this)(view(k)); }
-  };
-  struct KeyEqual {
-    using is_transparent = void;
-    template <typename A, typename B>
-    bool operator()(const A& a, const B& b) const noexcept {
-      return std::get<0>(a) == std::get<0>(b) && std::get<1>(a) == std::get<1>(b) && std::get<2>(a) == std::get<2>(b);
+  static constexpr std::size_t kIdBytesMax = 18;  // an identity number (SPEC 1)
+  struct CompactKey {
+    std::array<char, kIdBytesMax> id{};
+    std::uint8_t id_bytes = 0;
+    std::uint8_t channel = 0;  // index into the ledger's channel names
+    std::int16_t year = 0;
+    bool operator==(const CompactKey& o) const {
+      return id_bytes == o.id_bytes && channel == o.channel && year == o.year &&
+             std::equal(id.begin(), id.begin() + id_bytes, o.id.begin());
     }
+  };
+  struct CompactKeyHash {
+    std::size_t operator()(const CompactKey& k) const noexcept;
   };
   struct Entry {
     std::int64_t used_fen = 0;    // now
     std::int64_t loaded_fen = 0;  // in the database before the batch (0: no row)
     std::int64_t cap_fen = 0;     // the largest cap applied this batch (0: nothing added)
   };
-  using Entries = std::unordered_map<Key, Entry, KeyHash, KeyEqual>;
+  using Entries = std::unordered_map<CompactKey, Entry, CompactKeyHash>;
 
   static KeyView view(const Key& k) { return {std::get<0>(k), std::get<1>(k), std::get<2>(k)}; }
   std::int64_t used(const KeyView& k) const;
@@ -48,11 +55,16 @@ class Ledger {
   // batch loads each chunk's persons; the database does not change meanwhile).
   void load_if_absent(const KeyView& k, std::int64_t used_fen);
   void add(const KeyView& k, std::int64_t amount_fen, std::int64_t cap_fen);
-  // Every row seen this batch (unordered: write order does not matter).
+  // Every row seen this batch (unordered: write order does not matter); view() reads a key.
   const Entries& entries() const { return entries_; }
+  KeyView view(const CompactKey& k) const;
 
  private:
-  Entry& entry(const KeyView& k);  // inserted (all 0) when absent
+  // The compact key; nullopt when the channel has no row here (looking up).
+  std::optional<CompactKey> find_key(const KeyView& k) const;
+  CompactKey make_key(const KeyView& k);  // interns the channel name
+  Entry& entry(const KeyView& k);         // inserted (all 0) when absent
+  std::vector<std::string> channels_;     // a handful: the channels seen
   Entries entries_;
 };
 

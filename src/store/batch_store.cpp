@@ -400,9 +400,10 @@ void write_ledger(Db& db, const Ledger& ledger) {
   SqlStmt st(db,
              "INSERT INTO ledger (id_number, channel, year, used_fen) VALUES (?, ?, ?, ?)"
              " ON CONFLICT(id_number, channel, year) DO UPDATE SET used_fen = excluded.used_fen");
-  for (const auto& [key, e] : ledger.entries()) {
+  for (const auto& [compact, e] : ledger.entries()) {
     if (e.used_fen == e.loaded_fen) continue;  // unchanged
-    st.bind(1, std::get<0>(key)).bind(2, std::get<1>(key)).bind(3, std::int64_t{std::get<2>(key)}).bind(4, e.used_fen);
+    const auto [id, channel, year] = ledger.view(compact);
+    st.bind(1, id).bind(2, channel).bind(3, std::int64_t{year}).bind(4, e.used_fen);
     st.run();
   }
 }

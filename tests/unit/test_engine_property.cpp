@@ -307,7 +307,9 @@ BOOST_AUTO_TEST_CASE(random_claims_keep_the_invariants_and_match_the_reference) 
 
     // Invariants per ledger row and per batch and channel.
     std::map<std::string, std::int64_t> increase;
-    for (const auto& [k, e] : ledger.entries()) {
+    for (const auto& [compact, e] : ledger.entries()) {
+      const auto [id, channel_view, year] = ledger.view(compact);
+      const Ledger::Key k{std::string(id), std::string(channel_view), year};
       const std::int64_t used = e.used_fen;
       const std::string& channel = std::get<1>(k);
       const auto* entry = channels.find(channel);
@@ -316,7 +318,7 @@ BOOST_AUTO_TEST_CASE(random_claims_keep_the_invariants_and_match_the_reference) 
       BOOST_REQUIRE(v);
       std::int64_t cap = std::max(v->annual_cap_fen, v->special_cap_fen.value_or(0));
       if (used > cap) BOOST_ERROR("ledger row over the cap: " << std::get<0>(k) << " " << channel);
-      std::int64_t before = ledger.loaded(k);
+      std::int64_t before = ledger.loaded(Ledger::view(k));
       BOOST_TEST(used >= before);
       increase[channel] += used - before;
       stored[k] = used;
