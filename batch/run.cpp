@@ -461,8 +461,9 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     }
     if (position != claims_total) throw InvariantError("the claim cursor returned a different number of claims");
     phase("adjudicated");
-    // results.jsonl is complete: its (large) sync runs beside the database
-    // work; finish() after the commit syncs again (and reports a failure).
+    // results.jsonl is complete: its sync (the last blocks, the file's
+    // metadata) runs beside the database work; finish() after the commit
+    // syncs again (and reports a failure).
     background.run([&sink = *prewritten.sink] { sink.sync(); });
     mark_claims_adjudicated(db, batch_id, std::move(claim_rows));
     phase("claims marked");
