@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <thread>
 
@@ -172,6 +173,101 @@ void append_result_line_end(std::string& out) { out += "}\n"; }
 
 std::string batch_file_timestamp(const std::string& batch_date) { return batch_date + "T00:00:00+08:00"; }
 
+// ---- payment files written during the run ----
+
+namespace {
+constexpr std::size_t kPaymentSinkBufferBytes = 256u << 10;  // eight are open during a batch
+constexpr const char* kBodySuffix = ".body";  // + FileSink's ".tmp"
+
+std::string payment_file(const std::string& dir, const std::string& channel, const char* ext) {
+  return dir + "/payments-" + channel + ext;
+}
+
+// Side files a crash left behind (the run that wrote them never published).
+void remove_stray_bodies(const std::string& dir) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind("payments-", 0) == 0 && name.size() > 13 && name.compare(name.size() - 13, 13, ".xml.body.tmp") == 0)
+      fs::remove(e.path(), ec);
+  }
+}
+
+// Appends the bytes of `path` to `out`, a chunk at a time.
+void copy_file_into(const std::string& path, FileSink& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IoError("cannot read " + path);
+  std::string chunk(kPaymentSinkBufferBytes, '\0');
+  while (in) {
+    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    const auto n = static_cast<std::size_t>(in.gcount());
+    if (n > 0) out.write(std::string_view(chunk.data(), n));
+  }
+  if (in.bad()) throw IoError("cannot read " + path);
+}
+}  // namespace
+
+struct PrewrittenPayments::Channel {
+  Pain001Header header;
+  std::unique_ptr<FileSink> csv, body;
+  std::int64_t count = 0, total_fen = 0;
+  ReportFigures noted;
+};
+
+PrewrittenPayments::PrewrittenPayments(const std::string& dir, const std::string& batch_id,
+                                       const std::string& batch_date, const std::vector<ChannelFund>& channels)
+    : dir_(dir) {
+  for (const auto& c : channels) {
+    auto ch = std::make_unique<Channel>();
+    ch->header = Pain001Header{batch_id, batch_date, batch_file_timestamp(batch_date), c.channel, c.fund};
+    ch->csv = std::make_unique<FileSink>(payment_file(dir, c.channel, ".csv"), kPaymentSinkBufferBytes);
+    ch->csv->write(payments_csv_header());
+    ch->body = std::make_unique<FileSink>(payment_file(dir, c.channel, ".xml") + kBodySuffix, kPaymentSinkBufferBytes);
+    channels_.push_back(std::move(ch));
+  }
+}
+
+PrewrittenPayments::~PrewrittenPayments() = default;
+
+void PrewrittenPayments::add(const PaymentRow& p) {
+  for (auto& ch : channels_) {
+    if (ch->header.channel != p.channel) continue;
+    if (p.position != ch->count + 1) throw std::logic_error("payment " + p.end_to_end_id + " out of order");
+    ++ch->count;
+    ch->total_fen = add_fen(ch->total_fen, p.amount_fen);
+    ch->csv->write(payments_csv_row(p));
+    ch->body->write(pain001_transaction(ch->header, p));
+    ch->noted.note_payment(p);
+    return;
+  }
+  throw std::logic_error("payment " + p.end_to_end_id + " of an unknown channel " + p.channel);
+}
+
+void PrewrittenPayments::publish(const std::vector<BatchChannelRow>& rows, ReportFigures& fig) {
+  if (rows.size() != channels_.size()) throw std::logic_error("the batch record lists other channels than the run");
+  for (const auto& row : rows) {
+    auto it = std::find_if(channels_.begin(), channels_.end(),
+                           [&](const auto& ch) { return ch->header.channel == row.channel; });
+    if (it == channels_.end()) throw std::logic_error("channel " + row.channel + " was not written by the run");
+    Channel& ch = **it;
+    // Invariant: the file's totals equal the batch record's, which equal the ledger's increase.
+    if (ch.count != row.payments || ch.total_fen != row.total_fen || ch.total_fen != row.ledger_increase_fen)
+      throw std::logic_error("batch " + ch.header.batch_id + " channel " + row.channel +
+                             ": payment rows disagree with the recorded totals and ledger increase");
+    ch.csv->finish();
+    if (ch.count > 0) {
+      ch.body->flush();
+      FileSink xml(payment_file(dir_, row.channel, ".xml"));
+      xml.write(pain001_begin(ch.header, ch.count, ch.total_fen));
+      copy_file_into(ch.body->temporary_path(), xml);
+      xml.write(pain001_end());
+      xml.finish();
+    }
+    ch.body.reset();  // the side file goes
+    fig.merge_payments(ch.noted);
+  }
+}
+
 void write_batch_files(Db& db, const std::string& batch_id, const std::string& dir, PrewrittenResults* prewritten) {
   auto batch = load_batch(db, batch_id);
   if (!batch) throw std::runtime_error("no batch " + batch_id);
@@ -198,7 +294,13 @@ void write_batch_files(Db& db, const std::string& batch_id, const std::string& d
            csv_field(r.reason) + ',' + csv_field(r.detail) + '\n';
   write_file_atomically(dir + "/rejections.csv", rej);
 
-  write_all_payments(db, *batch, dir, fig);
+  if (prewritten && prewritten->payments) {
+    prewritten->payments->publish(fig.channels, fig);
+    prewritten->payments.reset();
+  } else {
+    remove_stray_bodies(dir);
+    write_all_payments(db, *batch, dir, fig);
+  }
   json channels = json::object();
   std::int64_t grand_total = 0;
   for (const auto& ch : fig.channels) {

@@ -6,7 +6,9 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "batch/report.hpp"
 #include "src/store/batch_store.hpp"
 #include "src/store/db.hpp"
 #include "src/util/files.hpp"
@@ -22,9 +24,40 @@ namespace relief {
 // writes); it hands the unfinished file over here and it is only finished
 // (fsync, rename) after the commit. Without it the file is read back from the
 // database.
+// The run writes the payment files as it goes too, from the rows it stores,
+// in the order an export reads them (by channel, then position): each
+// channel's CSV file whole, and its pain.001 transactions into a side file
+// (`payments-<channel>.xml.body`, never finished) that becomes the pain.001
+// file after the commit, behind the header that carries the count and sum.
+// The report's payment figures are noted per channel on the way.
+class PrewrittenPayments {
+ public:
+  struct ChannelFund {
+    std::string channel;
+    FundingSource fund;
+  };
+  PrewrittenPayments(const std::string& dir, const std::string& batch_id, const std::string& batch_date,
+                     const std::vector<ChannelFund>& channels);
+  ~PrewrittenPayments();  // unfinished files go
+  PrewrittenPayments(const PrewrittenPayments&) = delete;
+  PrewrittenPayments& operator=(const PrewrittenPayments&) = delete;
+  // The next payment of its channel (positions ascending).
+  void add(const PaymentRow& p);
+  // After the commit: checks each channel's rows against the batch record
+  // (count, sum, ledger increase), finishes every file and merges the
+  // figures into `fig` in the order of `rows`.
+  void publish(const std::vector<BatchChannelRow>& rows, ReportFigures& fig);
+
+ private:
+  struct Channel;
+  std::string dir_;
+  std::vector<std::unique_ptr<Channel>> channels_;
+};
+
 struct PrewrittenResults {
   std::unique_ptr<FileSink> sink;  // OUT/B/results.jsonl, every line written, not finished
   std::int64_t results = 0;
+  std::unique_ptr<PrewrittenPayments> payments;  // none: written from the database
 };
 void write_batch_files(Db& db, const std::string& batch_id, const std::string& dir,
                        PrewrittenResults* prewritten = nullptr);

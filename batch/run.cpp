@@ -384,12 +384,18 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     // (nothing it reads changes during the batch: this transaction holds the
     // write lock and writes claims and ledger only at the end); the
     // adjudicator owns the ledger; this thread writes results, payments and
-    // trace blocks in the batch's transaction, and results.jsonl as the
-    // chunks come (unfinished until the commit).
+    // trace blocks in the batch's transaction, and results.jsonl and the
+    // payment files as the chunks come (unfinished until the commit).
     const std::string batch_dir = (fs::path(opt.out_dir) / batch_id).string();
     if (!fs::exists(batch_dir)) remove_if_empty.dir = batch_dir;
     make_directories(batch_dir);
     prewritten.sink = std::make_unique<FileSink>(batch_dir + "/results.jsonl");
+    {
+      std::vector<PrewrittenPayments::ChannelFund> funds;
+      for (const auto& e : channels.in_payment_order())
+        funds.push_back({e.module->name(), e.fund_version(parse_date(batch_date).value()).fund});
+      prewritten.payments = std::make_unique<PrewrittenPayments>(batch_dir, batch_id, batch_date, funds);
+    }
     Adjudicator adj(channels, hospitals, ledger, batch_id);
     Progress progress(opt.progress, claims_total, err);
     ResultWriter writer(db);
@@ -452,7 +458,10 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     while (adjudicated.pop(done)) {
       if (done.error) std::rethrow_exception(done.error);
       for (const auto& row : done.results) writer.add_result(batch_id, row);
-      for (const auto& p : done.payments) writer.add_payment(p);
+      for (const auto& p : done.payments) {
+        writer.add_payment(p);
+        prewritten.payments->add(p);
+      }
       for (const auto& block : done.traces) writer.add_trace_block(batch_id, block);
       prewritten.sink->write(done.jsonl);
       claim_rows.insert(claim_rows.end(), done.row_ids.begin(), done.row_ids.end());

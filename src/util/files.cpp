@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <stdexcept>
 #include <filesystem>
 #include <fstream>
 
@@ -34,8 +35,7 @@ void fsync_directory(const std::string& dir) {
 
 namespace {
 constexpr std::size_t kDirectBlockBytes = 4096;     // O_DIRECT's alignment of memory, offsets and sizes
-constexpr std::size_t kSinkBufferBytes = 4u << 20;  // a multiple of kDirectBlockBytes
-static_assert(kSinkBufferBytes % kDirectBlockBytes == 0);
+static_assert(FileSink::kBufferBytesDefault % kDirectBlockBytes == 0);
 
 void write_all(int fd, const char* data, std::size_t size, const std::string& path) {
   std::size_t done = 0;
@@ -56,8 +56,11 @@ char* aligned_buffer(std::size_t bytes) {
 }
 }  // namespace
 
-FileSink::FileSink(std::string path)
-    : path_(std::move(path)), tmp_(path_ + ".tmp"), buffer_(aligned_buffer(kSinkBufferBytes), std::free) {
+FileSink::FileSink(std::string path, std::size_t buffer_bytes)
+    : path_(std::move(path)), tmp_(path_ + ".tmp"), buffer_(nullptr, std::free), buffer_bytes_(buffer_bytes) {
+  if (buffer_bytes_ == 0 || buffer_bytes_ % kDirectBlockBytes != 0)
+    throw std::invalid_argument("FileSink: the buffer must be a whole number of 4 KiB blocks");
+  buffer_.reset(aligned_buffer(buffer_bytes_));
   constexpr int kFlags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC;
   fd_ = ::open(tmp_.c_str(), kFlags | O_DIRECT, 0644);
   direct_ = fd_ >= 0;
@@ -115,13 +118,15 @@ void FileSink::write_out(bool all) {
 
 void FileSink::write(std::string_view bytes) {
   while (!bytes.empty()) {
-    const std::size_t n = std::min(bytes.size(), kSinkBufferBytes - used_);
+    const std::size_t n = std::min(bytes.size(), buffer_bytes_ - used_);
     std::memcpy(buffer_.get() + used_, bytes.data(), n);
     used_ += n;
     bytes.remove_prefix(n);
-    if (used_ == kSinkBufferBytes) write_out(false);
+    if (used_ == buffer_bytes_) write_out(false);
   }
 }
+
+void FileSink::flush() { write_out(true); }
 
 void FileSink::sync() {
   write_out(false);

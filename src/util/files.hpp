@@ -25,7 +25,10 @@ struct IoError : std::runtime_error {
 // (copying into the cache), taken from the threads adjudicating; direct, ~0.2 s.
 class FileSink {
  public:
-  explicit FileSink(std::string path);
+  static constexpr std::size_t kBufferBytesDefault = 4u << 20;
+  // buffer_bytes: a multiple of 4 KiB (the payment files, eight open at
+  // once during a batch, take less).
+  explicit FileSink(std::string path, std::size_t buffer_bytes = kBufferBytesDefault);
   ~FileSink();
   FileSink(const FileSink&) = delete;
   FileSink& operator=(const FileSink&) = delete;
@@ -34,12 +37,17 @@ class FileSink {
   // finish() has little left to wait for. Not concurrently with write().
   void sync();
   void finish();
+  // Everything written so far is in the temporary file (not synced, not
+  // renamed): for a writer that reads it back before dropping the sink.
+  void flush();
+  const std::string& temporary_path() const { return tmp_; }
 
  private:
   void write_out(bool all);  // the buffer's whole blocks, or (all) everything
   void stop_direct();        // on to the page cache
   std::string path_, tmp_;
   std::unique_ptr<char, void (*)(void*)> buffer_;
+  std::size_t buffer_bytes_;
   std::size_t used_ = 0;  // bytes in buffer_
   int fd_ = -1;
   bool direct_ = false;
