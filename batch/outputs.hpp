@@ -1,8 +1,9 @@
 #pragma once
-// The files of a batch, written from the database only. The first write
-// after the commit and `relief export` share this code, so an export is
-// byte for byte what the run wrote. Files stream: memory does not grow with
-// the batch.
+// The files of a batch. `relief export` (and a repair) writes them from the
+// database; the run writes results.jsonl and the payment files as it goes,
+// with the same functions over the same rows in the same order, so an export
+// is byte for byte what the run wrote (tests compare the two). Files stream:
+// memory does not grow with the batch.
 #include <map>
 #include <memory>
 #include <string>
@@ -24,6 +25,7 @@ namespace relief {
 // writes); it hands the unfinished file over here and it is only finished
 // (fsync, rename) after the commit. Without it the file is read back from the
 // database.
+//
 // The run writes the payment files as it goes too, from the rows it stores,
 // in the order an export reads them (by channel, then position): each
 // channel's CSV file whole, and its pain.001 transactions into a side file
