@@ -177,7 +177,8 @@ std::string batch_file_timestamp(const std::string& batch_date) { return batch_d
 
 namespace {
 constexpr std::size_t kPaymentSinkBufferBytes = 256u << 10;  // eight are open during a batch
-constexpr const char* kBodySuffix = ".body";  // + FileSink's ".tmp"
+constexpr const char* kBodySuffix = ".body";                  // + FileSink's ".tmp"
+constexpr std::string_view kStrayBodyEnd = ".xml.body.tmp";  // what a crash can leave
 
 std::string payment_file(const std::string& dir, const std::string& channel, const char* ext) {
   return dir + "/payments-" + channel + ext;
@@ -188,7 +189,8 @@ void remove_stray_bodies(const std::string& dir) {
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
     const std::string name = e.path().filename().string();
-    if (name.rfind("payments-", 0) == 0 && name.size() > 13 && name.compare(name.size() - 13, 13, ".xml.body.tmp") == 0)
+    if (name.rfind("payments-", 0) == 0 && name.size() > kStrayBodyEnd.size() &&
+        std::string_view(name).substr(name.size() - kStrayBodyEnd.size()) == kStrayBodyEnd)
       fs::remove(e.path(), ec);
   }
 }
@@ -254,6 +256,9 @@ void PrewrittenPayments::publish(const std::vector<BatchChannelRow>& rows, Repor
     if (ch.count != row.payments || ch.total_fen != row.total_fen || ch.total_fen != row.ledger_increase_fen)
       throw std::logic_error("batch " + ch.header.batch_id + " channel " + row.channel +
                              ": payment rows disagree with the recorded totals and ledger increase");
+    if (ch.header.fund.account != row.fund.account || ch.header.fund.bank_code != row.fund.bank_code ||
+        ch.header.fund.name != row.fund.name)
+      throw std::logic_error("channel " + row.channel + ": the run's fund account differs from the batch record's");
     ch.csv->finish();
     if (ch.count > 0) {
       ch.body->flush();
