@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
-#include <thread>
 
 #include "adapters/payments/payment_files.hpp"
 #include "batch/report.hpp"
@@ -45,18 +44,31 @@ void write_results(Db& db, const std::string& batch_id, const std::string& dir, 
   sink.finish();
 }
 
-// Which of a channel's payment files a pass over its payments writes.
-enum class PaymentFile { csv, xml };
+std::string payment_file(const std::string& dir, const std::string& channel, const char* ext) {
+  return dir + "/payments-" + channel + ext;
+}
 
-// One of channel ch's payment files (the pain.001 file only when it pays
-// something), and for the CSV pass the report's figures.
-void write_payment_file(Db& db, const BatchRecord& batch, const BatchChannelRow& ch, const std::string& dir,
-                        PaymentFile kind, ReportFigures& fig) {
-  if (kind == PaymentFile::xml && ch.payments == 0) return;
-  const std::string path = dir + "/payments-" + ch.channel + (kind == PaymentFile::csv ? ".csv" : ".xml");
-  FileSink sink(path);
+// Invariant: a channel's payment files hold the batch record's count and sum,
+// which equal the ledger's increase.
+void check_payment_totals(const std::string& batch_id, const BatchChannelRow& ch, std::int64_t count,
+                          std::int64_t total_fen) {
+  if (count != ch.payments || total_fen != ch.total_fen || total_fen != ch.ledger_increase_fen)
+    throw std::logic_error("batch " + batch_id + " channel " + ch.channel +
+                           ": payment rows disagree with the recorded totals and ledger increase");
+}
+
+// A channel's payment files from the database (export, repair): the CSV
+// always, the pain.001 file when it pays something; the report's figures.
+void write_payments(Db& db, const BatchRecord& batch, const BatchChannelRow& ch, const std::string& dir,
+                    ReportFigures& fig) {
+  FileSink csv(payment_file(dir, ch.channel, ".csv"));
+  std::unique_ptr<FileSink> xml;
   Pain001Header h{batch.batch_id, batch.batch_date, batch_file_timestamp(batch.batch_date), ch.channel, ch.fund};
-  sink.write(kind == PaymentFile::csv ? payments_csv_header() : pain001_begin(h, ch.payments, ch.total_fen));
+  csv.write(payments_csv_header());
+  if (ch.payments > 0) {
+    xml = std::make_unique<FileSink>(payment_file(dir, ch.channel, ".xml"));
+    xml->write(pain001_begin(h, ch.payments, ch.total_fen));
+  }
   PaymentCursor cur(db, batch.batch_id, ch.channel, kChunkRows);
   std::vector<PaymentRow> chunk;
   std::int64_t count = 0, total = 0;
@@ -64,77 +76,17 @@ void write_payment_file(Db& db, const BatchRecord& batch, const BatchChannelRow&
     for (const auto& p : chunk) {
       ++count;
       total = add_fen(total, p.amount_fen);
-      if (kind == PaymentFile::csv) {
-        sink.write(payments_csv_row(p));
-        fig.note_payment(p);
-      } else {
-        sink.write(pain001_transaction(h, p));
-      }
+      csv.write(payments_csv_row(p));
+      if (xml) xml->write(pain001_transaction(h, p));
+      fig.note_payment(p);
     }
   }
-  // Invariant: the file's totals equal the batch record's, which equal the ledger's increase.
-  if (count != ch.payments || total != ch.total_fen || total != ch.ledger_increase_fen)
-    throw std::logic_error("batch " + batch.batch_id + " channel " + ch.channel +
-                           ": payment rows disagree with the recorded totals and ledger increase");
-  if (kind == PaymentFile::xml) sink.write(pain001_end());
-  sink.finish();
-}
-
-// Every channel's payment files, on two threads. Each file is one task (the
-// CSV and the pain.001 file of a channel each read its payments): the tasks
-// are shared out so that each thread writes about half of the bytes, and the
-// second thread reads through a connection of its own (the batch is
-// committed before its files are written). Each channel's report figures are
-// noted apart and merged in channel order: the report is the one a single
-// thread writes.
-void write_all_payments(Db& db, const BatchRecord& batch, const std::string& dir, ReportFigures& fig) {
-  const std::vector<BatchChannelRow>& channels = fig.channels;
-  struct Task {
-    std::size_t channel;
-    PaymentFile kind;
-    std::int64_t weight;  // ~ bytes written: a pain.001 transaction is ~3x a CSV row
-  };
-  std::vector<Task> tasks;
-  for (std::size_t i = 0; i < channels.size(); ++i) {
-    tasks.push_back({i, PaymentFile::csv, channels[i].payments + 1});
-    if (channels[i].payments > 0) tasks.push_back({i, PaymentFile::xml, 3 * channels[i].payments + 1});
+  check_payment_totals(batch.batch_id, ch, count, total);
+  csv.finish();
+  if (xml) {
+    xml->write(pain001_end());
+    xml->finish();
   }
-  std::stable_sort(tasks.begin(), tasks.end(), [](const Task& a, const Task& b) { return a.weight > b.weight; });
-  std::vector<Task> mine, helpers;
-  std::int64_t my_weight = 0, helper_weight = 0;
-  for (const Task& t : tasks) {
-    if (helper_weight < my_weight) {
-      helpers.push_back(t);
-      helper_weight += t.weight;
-    } else {
-      mine.push_back(t);
-      my_weight += t.weight;
-    }
-  }
-  std::vector<ReportFigures> noted(channels.size());  // written by the CSV tasks only
-  std::exception_ptr helper_error;
-  std::thread helper;
-  if (!helpers.empty()) {
-    helper = std::thread([&] {
-      try {
-        std::unique_ptr<Db> own = Db::open(db.path());
-        own->session() << "PRAGMA cache_size=-2048", Poco::Data::Keywords::now;  // 2 MiB: it streams
-        for (const Task& t : helpers) write_payment_file(*own, batch, channels[t.channel], dir, t.kind, noted[t.channel]);
-      } catch (...) {
-        helper_error = std::current_exception();
-      }
-    });
-  }
-  struct Join {
-    std::thread& t;
-    ~Join() {
-      if (t.joinable()) t.join();
-    }
-  } join{helper};
-  for (const Task& t : mine) write_payment_file(db, batch, channels[t.channel], dir, t.kind, noted[t.channel]);
-  if (helper.joinable()) helper.join();
-  if (helper_error) std::rethrow_exception(helper_error);
-  for (const auto& n : noted) fig.merge_payments(n);
 }
 
 }  // namespace
@@ -179,10 +131,6 @@ namespace {
 constexpr std::size_t kPaymentSinkBufferBytes = 256u << 10;  // eight are open during a batch
 constexpr const char* kBodySuffix = ".body";                  // + FileSink's ".tmp"
 constexpr std::string_view kStrayBodyEnd = ".xml.body.tmp";  // what a crash can leave
-
-std::string payment_file(const std::string& dir, const std::string& channel, const char* ext) {
-  return dir + "/payments-" + channel + ext;
-}
 
 // Side files a crash left behind (the run that wrote them never published).
 void remove_stray_bodies(const std::string& dir) {
@@ -252,10 +200,7 @@ void PrewrittenPayments::publish(const std::vector<BatchChannelRow>& rows, Repor
                            [&](const auto& ch) { return ch->header.channel == row.channel; });
     if (it == channels_.end()) throw std::logic_error("channel " + row.channel + " was not written by the run");
     Channel& ch = **it;
-    // Invariant: the file's totals equal the batch record's, which equal the ledger's increase.
-    if (ch.count != row.payments || ch.total_fen != row.total_fen || ch.total_fen != row.ledger_increase_fen)
-      throw std::logic_error("batch " + ch.header.batch_id + " channel " + row.channel +
-                             ": payment rows disagree with the recorded totals and ledger increase");
+    check_payment_totals(ch.header.batch_id, row, ch.count, ch.total_fen);
     if (ch.header.fund.account != row.fund.account || ch.header.fund.bank_code != row.fund.bank_code ||
         ch.header.fund.name != row.fund.name)
       throw std::logic_error("channel " + row.channel + ": the run's fund account differs from the batch record's");
@@ -304,7 +249,7 @@ void write_batch_files(Db& db, const std::string& batch_id, const std::string& d
     prewritten->payments.reset();
   } else {
     remove_stray_bodies(dir);
-    write_all_payments(db, *batch, dir, fig);
+    for (const auto& ch : fig.channels) write_payments(db, *batch, ch, dir, fig);
   }
   json channels = json::object();
   std::int64_t grand_total = 0;

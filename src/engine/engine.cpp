@@ -71,7 +71,11 @@ void Ledger::load(const KeyView& k, std::int64_t used_fen) {
 }
 
 void Ledger::load_if_absent(const KeyView& k, std::int64_t used_fen) {
-  if (!entries_.count(make_key(k))) load(k, used_fen);
+  assert(used_fen >= 0);
+  auto [it, inserted] = entries_.try_emplace(make_key(k));
+  if (!inserted) return;
+  it->second.used_fen = used_fen;
+  it->second.loaded_fen = used_fen;
 }
 
 void Ledger::add(const KeyView& k, std::int64_t amount_fen, std::int64_t cap_fen) {
