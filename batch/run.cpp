@@ -9,13 +9,12 @@
 #include <functional>
 #include <iostream>
 #include <thread>
-#include <unordered_set>
-#include <unordered_map>
 
 #include <fmt/format.h>
 
 #include "adapters/payments/payment_files.hpp"
 #include "batch/outputs.hpp"
+#include "batch/person_cache.hpp"
 #include "src/core/limits.hpp"
 #include "src/core/money.hpp"
 #include "src/intake/ingest.hpp"
@@ -148,53 +147,6 @@ struct ClaimChunk {
   std::vector<LedgerRow> ledger_rows;
   std::vector<std::int64_t> row_ids;  // the claims' rows, to mark them at the end
   std::exception_ptr error;           // the loader failed
-};
-
-// The loader's memory of the persons it read this batch: a patient seen in an
-// earlier chunk is not looked up again (nor their ledger rows: the ledger keeps
-// the first value it was given). Persons do not change during a batch. Bounded:
-// when full it starts again empty.
-class PersonCache {
- public:
-  explicit PersonCache(std::size_t patients_max) : patients_max_(patients_max) {}
-
-  // Sets chunk.persons (its patients in the registry and their parents) and
-  // chunk.ledger_rows (of the patients not seen before).
-  void fill(Db& db, ClaimChunk& chunk) {
-    std::vector<std::string> missing = unseen_patients(chunk);
-    if (patients_.size() + missing.size() > patients_max_) {
-      patients_.clear();
-      persons_.clear();
-      missing = unseen_patients(chunk);
-    }
-    if (!missing.empty()) {
-      for (auto& [id, p] : load_persons(db, missing)) persons_.emplace(id, std::move(p));  // parents too
-      chunk.ledger_rows = load_ledger_rows(db, missing);
-      patients_.insert(missing.begin(), missing.end());
-    }
-    for (const auto& c : chunk.claims) {
-      auto it = persons_.find(c.patient_id);
-      if (it == persons_.end() || chunk.persons.count(c.patient_id)) continue;
-      chunk.persons.emplace(it->first, it->second);
-      for (const auto& parent : it->second.parents)
-        if (auto q = persons_.find(parent); q != persons_.end()) chunk.persons.emplace(q->first, q->second);
-    }
-  }
-
- private:
-  // The chunk's patients not looked up yet, each once.
-  std::vector<std::string> unseen_patients(const ClaimChunk& chunk) const {
-    std::vector<std::string> ids;
-    for (const auto& c : chunk.claims)
-      if (!patients_.count(c.patient_id)) ids.push_back(c.patient_id);
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    return ids;
-  }
-
-  std::size_t patients_max_;
-  std::unordered_set<std::string> patients_;           // looked up, with their ledger rows
-  std::unordered_map<std::string, Person> persons_;  // found in the registry: patients and parents
 };
 
 struct Adjudicated {
@@ -413,7 +365,7 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
         for (;;) {
           ClaimChunk chunk;
           if (!cursor.next(chunk.claims, chunk.row_ids)) break;
-          person_cache.fill(*reader, chunk);
+          person_cache.fill(*reader, chunk.claims, chunk.persons, chunk.ledger_rows);
           if (!to_adjudicate.push(std::move(chunk))) return;
         }
       } catch (...) {
@@ -470,6 +422,7 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     }
     if (position != claims_total) throw InvariantError("the claim cursor returned a different number of claims");
     phase("adjudicated");
+    if (phase_times) err << fmt::format("patients looked up: {}\n", person_cache.patients_looked_up());
     // results.jsonl is complete: its sync (the last blocks, the file's
     // metadata) runs beside the database work; finish() after the commit
     // syncs again (and reports a failure).

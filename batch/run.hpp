@@ -19,7 +19,7 @@ struct RunOptions {
   // Memory bounds of the run's pipeline (tests make them small to cross
   // chunk and cache boundaries often; the files must not change).
   std::size_t claims_per_chunk = 2'000;       // x 2 chunks in flight x ~5 KB of results and text each
-  std::size_t patients_cached_max = 32'768;   // persons the loader remembers (~300 bytes each, with parents)
+  std::size_t patients_cached_max = 98'304;   // persons the loader remembers, parents too (~120 bytes each)
 };
 
 struct RunResult {
