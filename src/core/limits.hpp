@@ -19,6 +19,7 @@ inline constexpr std::size_t csv_errors_listed_max = 1000;
 inline constexpr std::int64_t claims_per_batch_max = 50'000'000;
 inline constexpr std::int64_t batches_per_day_max = 99;   // NN in YYYYMMDD-NN
 inline constexpr std::size_t feeds_per_ingest_max = 100'000;
+inline constexpr std::size_t queued_feeds_max = 1'000'000;  // feeds one batch takes (their FeedIds held, ~80 bytes each)
 inline constexpr std::size_t rejections_shown_per_feed_max = 100'000;
 inline constexpr std::int64_t channel_files_max = 64;
 inline constexpr std::size_t param_file_bytes_max = 1024 * 1024;

@@ -10,6 +10,8 @@
 
 namespace relief {
 
+// A claim as its feed gave it. The batch reads only what adjudication needs
+// (see ClaimCursor): a rule that reads another field must add it there.
 struct Claim {
   std::string hospital_code;
   std::string feed_id;

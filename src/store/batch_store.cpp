@@ -5,6 +5,7 @@
 #include <Poco/Data/Statement.h>
 
 #include <algorithm>
+#include <unordered_map>
 #include <cassert>
 #include <stdexcept>
 
@@ -104,15 +105,23 @@ std::int64_t count_batch_rejections(Db& db, const std::string& batch_id) {
 struct ClaimCursor::Impl {
   Impl(Db& db, std::size_t rows)
       // Byte-wise order (SQLite's BINARY collation; PostgreSQL needs COLLATE "C").
+      // The sort carries whole rows: only the columns adjudication reads.
       : st(db,
-           "SELECT c.rowid, c.hospital_code, c.claim_id, f.feed_id, c.feed_seq, c.position, c.patient_id,"
-           " c.patient_name, c.birth_date, c.sex, c.visit_type, c.admission_date, c.discharge_date, c.diagnoses,"
-           " c.accident, c.total_fen, c.insurance_fen, c.in_scope_fen, c.out_of_scope_fen, c.special_approval"
+           "SELECT c.rowid, c.hospital_code, c.claim_id, c.feed_seq, c.patient_id, c.birth_date, c.admission_date,"
+           " c.discharge_date, c.diagnoses, c.accident, c.in_scope_fen, c.out_of_scope_fen, c.special_approval"
            " FROM feeds f CROSS JOIN claims c WHERE c.feed_seq = f.seq AND f.batch_id IS NULL"
            " ORDER BY c.discharge_date, c.admission_date, c.hospital_code, c.claim_id"),
-        chunk_rows(rows) {}
+        chunk_rows(rows) {
+    SqlStmt feeds(db, "SELECT seq, feed_id FROM feeds WHERE batch_id IS NULL");
+    while (feeds.step()) {
+      if (feed_ids.size() >= limits::queued_feeds_max)
+        throw DbError("database: more than " + std::to_string(limits::queued_feeds_max) + " feeds queued");
+      feed_ids.emplace(feeds.int64(0), feeds.string(1));
+    }
+  }
   SqlStmt st;
   std::size_t chunk_rows;
+  std::unordered_map<std::int64_t, std::string> feed_ids;  // the queued feeds' seq -> FeedId
   bool done = false;
 };
 
@@ -150,24 +159,19 @@ bool ClaimCursor::next(std::vector<Claim>& out, std::vector<std::int64_t>& row_i
     Claim c;
     c.hospital_code = st.string(1);
     c.claim_id = st.string(2);
-    c.feed_id = st.string(3);
-    c.feed_seq = st.int64(4);
-    c.position = st.int64(5);
-    c.patient_id = st.string(6);
-    c.patient_name = st.string(7);
-    c.birth_date = stored_date(st, 8);
-    auto sex = st.text(9);
-    c.sex = sex.empty() ? 'M' : sex[0];
-    c.visit_type = st.string(10);
-    c.admission_date = stored_date(st, 11);
-    c.discharge_date = stored_date(st, 12);
-    c.diagnoses = decode_diagnoses(st.string(13));
-    c.accident = st.int64(14) != 0;
-    c.total_fen = st.int64(15);
-    c.insurance_paid_fen = st.int64(16);
-    c.in_scope_fen = st.int64(17);
-    c.out_of_scope_fen = st.int64(18);
-    c.special_approval = st.string(19);
+    c.feed_seq = st.int64(3);
+    auto feed = i.feed_ids.find(c.feed_seq);
+    if (feed == i.feed_ids.end()) throw DbError("database: claim " + c.claim_id + " of a feed not queued");
+    c.feed_id = feed->second;
+    c.patient_id = st.string(4);
+    c.birth_date = stored_date(st, 5);
+    c.admission_date = stored_date(st, 6);
+    c.discharge_date = stored_date(st, 7);
+    c.diagnoses = decode_diagnoses(st.string(8));
+    c.accident = st.int64(9) != 0;
+    c.in_scope_fen = st.int64(10);
+    c.out_of_scope_fen = st.int64(11);
+    c.special_approval = st.string(12);
     out.push_back(std::move(c));
   }
   return !out.empty();

@@ -68,7 +68,9 @@ std::int64_t count_batch_rejections(Db& db, const std::string& batch_id);
 // Streams the queued claims (of feeds with no batch yet) in processing order,
 // `chunk_rows` at a time. A batch runs it on a second connection, whose
 // snapshot does not see the batch's own marking of its feeds
-// (memory does not grow with the batch).
+// (memory does not grow with the batch). The claims carry what adjudication
+// and the results read; patient_name, sex, visit_type, total_fen,
+// insurance_paid_fen and position stay empty (the sort carries whole rows).
 class ClaimCursor {
  public:
   ClaimCursor(Db& db, std::size_t chunk_rows);
