@@ -409,6 +409,7 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     Adjudicated done;
     while (adjudicated.pop(done)) {
       if (done.error) std::rethrow_exception(done.error);
+      if (position == 0) phase("first chunk adjudicated");
       for (const auto& row : done.results) writer.add_result(batch_id, row);
       for (const auto& p : done.payments) {
         writer.add_payment(p);

@@ -29,19 +29,19 @@ bool simple_token(const std::string& s, std::size_t max) {
   return true;
 }
 
-std::string find_element_text(const std::string& head, const std::string& name) {
+std::string find_element_text(std::string_view head, const std::string& name) {
   std::string open = "<" + name + ">", close = "</" + name + ">";
   auto a = head.find(open);
   if (a == std::string::npos) return {};
   a += open.size();
   auto b = head.find(close, a);
   if (b == std::string::npos || b - a > 64) return {};
-  std::string v = head.substr(a, b - a);
+  std::string v(head.substr(a, b - a));
   return simple_token(v, 64) ? v : std::string();
 }
 
 // Returns the refusal detail, or "" when the prolog is acceptable.
-std::string check_prolog(const std::string& head, std::string& encoding) {
+std::string check_prolog(std::string_view head, std::string& encoding) {
   if (head.empty()) return "the feed is empty";
   auto b0 = static_cast<unsigned char>(head[0]);
   if (head.size() >= 2 && ((b0 == 0xFE && static_cast<unsigned char>(head[1]) == 0xFF) ||
@@ -60,7 +60,7 @@ std::string check_prolog(const std::string& head, std::string& encoding) {
   }
   auto end = head.find("?>", start);
   if (end == std::string::npos || end > 512) return "the XML declaration is not closed";
-  std::string decl = head.substr(start, end - start);
+  std::string decl(head.substr(start, end - start));
   auto e = decl.find("encoding");
   if (e == std::string::npos) return "";
   auto q = decl.find_first_of("\"'", e);
@@ -79,23 +79,26 @@ std::string check_prolog(const std::string& head, std::string& encoding) {
   return "encoding '" + enc + "' is not accepted: only UTF-8 and GB18030/GBK";
 }
 
-// Scans window[0, end) for a NUL byte or a "<!" that opens neither a comment
-// nor a CDATA section (the bytes after `end` are look-ahead only). Returns the
-// refusal for the first one, or "". `line` advances by the newlines scanned
-// (up to the refusal, whose line it then is). memchr and std::count do the
-// byte work: this runs over every byte of every feed.
-std::string scan_markup(const std::string& window, std::size_t end, std::int64_t& line) {
-  const char* p = window.data();
+// Scans p[0, end) for a NUL byte or a "<!" that opens neither a comment nor a
+// CDATA section (p[end, size) is look-ahead only). Returns the refusal for the
+// first one, or "". `line` advances by the newlines scanned (up to the
+// refusal, whose line it then is). memchr and std::count do the byte work:
+// this runs over every byte of every feed. It looks for '!' (rare in feeds)
+// and then at the byte before, not at every '<' (one per tag).
+std::string scan_markup(const char* p, std::size_t size, std::size_t end, std::int64_t& line) {
   auto newlines = [p](std::size_t upto) { return static_cast<std::int64_t>(std::count(p, p + upto, '\n')); };
   const void* nul = std::memchr(p, '\0', end);
   const std::size_t stop = nul ? static_cast<std::size_t>(static_cast<const char*>(nul) - p) : end;
-  for (std::size_t i = 0; i < stop;) {
-    const void* lt = std::memchr(p + i, '<', stop - i);
-    if (!lt) break;
-    const auto k = static_cast<std::size_t>(static_cast<const char*>(lt) - p);
-    i = k + 1;
-    if (k + 1 >= window.size() || p[k + 1] != '!') continue;
-    std::string_view rest(p + k, window.size() - k);
+  // A '<' at k < stop is this scan's: its '!' is at k + 1 <= stop.
+  const std::size_t bang_end = std::min(stop + 1, size);
+  for (std::size_t j = 1; j < bang_end;) {
+    const void* bang = std::memchr(p + j, '!', bang_end - j);
+    if (!bang) break;
+    const auto b = static_cast<std::size_t>(static_cast<const char*>(bang) - p);
+    j = b + 1;
+    if (p[b - 1] != '<') continue;
+    const std::size_t k = b - 1;
+    std::string_view rest(p + k, size - k);
     if (rest.substr(0, 4) == "<!--" || rest.substr(0, 9) == "<![CDATA[") continue;
     std::string what = rest.substr(0, 9) == "<!DOCTYPE" ? "a DOCTYPE declaration"
                        : rest.substr(0, 8) == "<!ENTITY" ? "an ENTITY declaration"
@@ -137,39 +140,42 @@ GuardResult guard_feed(const FeedSource& src, std::int64_t feed_bytes_max) {
     return r;
   }
   Sha256 sha;
-  std::string window;  // unscanned tail of the previous chunk + this chunk
-  std::string chunk(kChunkBytes, '\0');
+  // buf holds the unscanned look-ahead of the previous chunk, then the next
+  // chunk, read straight in after it (uninitialised: no memset, no copy).
+  std::unique_ptr<char[]> buf(new char[kLookaheadBytes + kChunkBytes]);
+  std::size_t kept = 0;  // look-ahead bytes at buf's start
   std::int64_t offset = 0;
   bool first = true;
   std::string refusal;
   std::int64_t line = 1;
   while (offset < size) {
     std::size_t n = static_cast<std::size_t>(std::min<std::int64_t>(static_cast<std::int64_t>(kChunkBytes), size - offset));
+    char* chunk = buf.get() + kept;
     if (src.buffer) {
-      chunk.assign(src.buffer->data() + offset, n);
+      std::memcpy(chunk, src.buffer->data() + offset, n);
     } else {
-      file->read(chunk.data(), static_cast<std::streamsize>(n));
+      file->read(chunk, static_cast<std::streamsize>(n));
       if (file->gcount() != static_cast<std::streamsize>(n)) {
         r.code = "MALFORMED";
         r.detail = "read error in " + src.path;
         return r;
       }
-      chunk.resize(n);
     }
-    sha.update(chunk.data(), n);
+    sha.update(chunk, n);
     offset += static_cast<std::int64_t>(n);
     bool last = offset >= size;
     if (first) {
       first = false;
-      refusal = check_prolog(chunk, r.encoding);
-      r.hospital_code_hint = find_element_text(chunk, "HospitalCode");
-      r.feed_id_hint = find_element_text(chunk, "FeedId");
+      refusal = check_prolog(std::string_view(chunk, n), r.encoding);
+      r.hospital_code_hint = find_element_text(std::string_view(chunk, n), "HospitalCode");
+      r.feed_id_hint = find_element_text(std::string_view(chunk, n), "FeedId");
     }
     if (refusal.empty()) {
-      window.append(chunk.data(), n);
-      std::size_t scan_end = last ? window.size() : (window.size() > kLookaheadBytes ? window.size() - kLookaheadBytes : 0);
-      refusal = scan_markup(window, scan_end, line);
-      window.erase(0, scan_end);
+      const std::size_t filled = kept + n;
+      std::size_t scan_end = last ? filled : (filled > kLookaheadBytes ? filled - kLookaheadBytes : 0);
+      refusal = scan_markup(buf.get(), filled, scan_end, line);
+      kept = filled - scan_end;
+      std::memmove(buf.get(), buf.get() + scan_end, kept);
     }
   }
   if (size == 0) refusal = "the feed is empty";

@@ -41,6 +41,17 @@ BOOST_AUTO_TEST_CASE(comments_and_cdata_pass_anywhere) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(exclamation_marks_in_text_pass) {
+  // The scan looks for '!' and then at the byte before: text with '!' (and
+  // "!<" or "<" then "!" apart) is no declaration, at any chunk offset.
+  for (std::size_t pad = 0; pad < 20; ++pad) {
+    auto r = guard(feed_with(13107, std::string(pad, ' ') + "<Note>Help! !!<B/>!< B/>!</Note>\n"));
+    BOOST_TEST(r.ok, "pad " << pad << ": " << r.detail);
+  }
+  auto first_byte = guard("!" + feed_with(0, ""));
+  BOOST_TEST(!first_byte.ok);  // not XML, and no read before the buffer
+}
+
 BOOST_AUTO_TEST_CASE(doctype_is_refused_with_its_line_across_chunk_boundaries) {
   // Every offset of the declaration around the 1 MiB boundary: inside the
   // look-ahead, split between chunks, right after it.
