@@ -102,8 +102,9 @@ void append_result_line_head(std::string& out, const std::string& batch_id, cons
   // last); paid and trace are JSON texts already.
   out += "{\"batch_id\":";
   append_json_string(out, batch_id);
-  out += ",\"burden\":";
-  append_json_string(out, format_fen(r.burden_fen));
+  out += ",\"burden\":\"";  // amounts need no escaping
+  append_fen(out, r.burden_fen);
+  out += '"';
   out += ",\"claim_id\":";
   append_json_string(out, r.claim_id);
   out += ",\"discharge_date\":";
@@ -116,9 +117,9 @@ void append_result_line_head(std::string& out, const std::string& batch_id, cons
   out += r.paid;
   out += ",\"patient\":";
   append_json_string(out, mask_id(r.patient_id));
-  out += ",\"total_paid\":";
-  append_json_string(out, format_fen(r.total_paid_fen));
-  out += ",\"trace\":";
+  out += ",\"total_paid\":\"";
+  append_fen(out, r.total_paid_fen);
+  out += "\",\"trace\":";
 }
 
 void append_result_line_end(std::string& out) { out += "}\n"; }

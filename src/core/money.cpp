@@ -33,19 +33,29 @@ std::optional<std::int64_t> parse_amount_fen(std::string_view text) {
   return yuan * 100 + fen;
 }
 
-std::string format_fen(std::int64_t amount_fen) {
-  std::string out;
-  bool negative = amount_fen < 0;
+void append_fen(std::string& out, std::int64_t amount_fen) {
   // INT64_MIN cannot be negated; it never occurs on the money path.
   assert(amount_fen != INT64_MIN);
+  const bool negative = amount_fen < 0;
   std::uint64_t v = negative ? static_cast<std::uint64_t>(-amount_fen) : static_cast<std::uint64_t>(amount_fen);
-  std::uint64_t yuan = v / 100;
-  std::uint64_t fen = v % 100;
-  out = std::to_string(yuan);
-  out.push_back('.');
-  out.push_back(static_cast<char>('0' + fen / 10));
-  out.push_back(static_cast<char>('0' + fen % 10));
-  if (negative) out.insert(out.begin(), '-');
+  char buf[24];  // "-" + 17 yuan digits + "." + 2 fen digits, written from the end
+  char* end = buf + sizeof buf;
+  char* p = end;
+  *--p = static_cast<char>('0' + v % 10);
+  *--p = static_cast<char>('0' + v / 10 % 10);
+  *--p = '.';
+  v /= 100;
+  do {
+    *--p = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  if (negative) *--p = '-';
+  out.append(p, static_cast<std::size_t>(end - p));
+}
+
+std::string format_fen(std::int64_t amount_fen) {
+  std::string out;
+  append_fen(out, amount_fen);
   return out;
 }
 

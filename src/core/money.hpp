@@ -14,6 +14,7 @@ std::optional<std::int64_t> parse_amount_fen(std::string_view text);
 // Always two decimals: 123450 -> "1234.50", 0 -> "0.00". Negative amounts are
 // a programmer error on the money path but are printed with a sign for logs.
 std::string format_fen(std::int64_t amount_fen);
+void append_fen(std::string& out, std::int64_t amount_fen);  // format_fen, appended
 
 // Checked arithmetic: aborts (assertion) on overflow, which can only be a bug
 // because every input amount is below limits::money_fen_max.

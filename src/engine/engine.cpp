@@ -226,72 +226,58 @@ void append_json_string(std::string& out, std::string_view s) {
 
 namespace {
 
-void key(std::string& out, const char* k, bool& first) {
-  if (!first) out += ',';
-  first = false;
+// "<amount>" (format_fen needs no escaping).
+void append_quoted_fen(std::string& out, std::int64_t amount_fen) {
   out += '"';
-  out += k;
-  out += "\":";
+  append_fen(out, amount_fen);
+  out += '"';
 }
 
 void channel_text(std::string& out, const ChannelOutcome& o) {
-  // Keys in sorted order, as a std::map-backed JSON object dumps them.
-  bool first = true;
-  out += '{';
+  // Keys in sorted order, as a std::map-backed JSON object dumps them; each
+  // written with its comma and colon in one append ("amount" is always first).
+  out += "{\"amount\":";
   if (!o.in_force) {
-    key(out, "amount", first);
-    append_json_string(out, format_fen(0));
-    key(out, "in_force", first);
-    out += "false";
-    key(out, "note", first);
+    append_quoted_fen(out, 0);
+    out += ",\"in_force\":false,\"note\":";
     append_json_string(out, o.note);
     out += '}';
     return;
   }
-  key(out, "amount", first);
-  append_json_string(out, format_fen(o.amount_fen));
+  append_quoted_fen(out, o.amount_fen);
   if (o.eligible) {
-    key(out, "base", first);
-    append_json_string(out, format_fen(o.base_fen));
-    key(out, "cap", first);
-    append_json_string(out, format_fen(o.cap_fen));
-    key(out, "computed", first);
-    append_json_string(out, format_fen(o.computed_fen));
+    out += ",\"base\":";
+    append_quoted_fen(out, o.base_fen);
+    out += ",\"cap\":";
+    append_quoted_fen(out, o.cap_fen);
+    out += ",\"computed\":";
+    append_quoted_fen(out, o.computed_fen);
   }
-  key(out, "eligible", first);
-  out += o.eligible ? "true" : "false";
-  key(out, "in_force", first);
-  out += "true";
+  out += o.eligible ? ",\"eligible\":true,\"in_force\":true" : ",\"eligible\":false,\"in_force\":true";
   if (!o.note.empty()) {
-    key(out, "note", first);
+    out += ",\"note\":";
     append_json_string(out, o.note);
   }
   if (o.eligible) {
-    key(out, "ratio_bp", first);
+    out += ",\"ratio_bp\":";
     out += std::to_string(o.ratio_bp);
-    key(out, "remaining", first);
-    append_json_string(out, format_fen(o.remaining_fen));
+    out += ",\"remaining\":";
+    append_quoted_fen(out, o.remaining_fen);
   }
-  key(out, "rules", first);
-  out += '[';
+  out += ",\"rules\":[";
   for (std::size_t i = 0; i < o.rules.size(); ++i) {
-    if (i) out += ',';
-    out += "{\"detail\":";
+    out += i ? ",{\"detail\":" : "{\"detail\":";
     append_json_string(out, o.rules[i].detail);
-    out += ",\"ok\":";
-    out += o.rules[i].ok ? "true" : "false";
-    out += ",\"rule\":";
+    out += o.rules[i].ok ? ",\"ok\":true,\"rule\":" : ",\"ok\":false,\"rule\":";
     append_json_string(out, o.rules[i].rule);
     out += '}';
   }
   out += ']';
   if (o.eligible) {
-    key(out, "special_cap", first);
-    out += o.special_cap ? "true" : "false";
-    key(out, "used_before", first);
-    append_json_string(out, format_fen(o.used_before_fen));
+    out += o.special_cap ? ",\"special_cap\":true,\"used_before\":" : ",\"special_cap\":false,\"used_before\":";
+    append_quoted_fen(out, o.used_before_fen);
   }
-  key(out, "version", first);
+  out += ",\"version\":";
   append_json_string(out, o.version);
   out += '}';
 }
@@ -337,7 +323,7 @@ std::string paid_text(const ClaimResult& r) {
   std::string out;
   out.reserve(128);
   append_by_channel_object(out, r, [](std::string& o_, const ChannelOutcome& o) {
-    append_json_string(o_, format_fen(o.amount_fen));
+    append_quoted_fen(o_, o.amount_fen);
   });
   return out;
 }

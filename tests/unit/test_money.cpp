@@ -47,6 +47,12 @@ BOOST_AUTO_TEST_CASE(formats_two_decimals) {
   BOOST_TEST(format_fen(199999) == "1999.99");
   BOOST_TEST(format_fen(limits::money_fen_max) == "999999999999.99");
   BOOST_TEST(format_fen(-150) == "-1.50");
+  BOOST_TEST(format_fen(-5) == "-0.05");
+  BOOST_TEST(format_fen(-std::numeric_limits<std::int64_t>::max()) == "-92233720368547758.07");
+  std::string appended = "x";
+  append_fen(appended, 7);
+  append_fen(appended, 1000);
+  BOOST_TEST(appended == "x0.0710.00");
   BOOST_TEST(format_fen(std::numeric_limits<std::int64_t>::max()) == "92233720368547758.07");
 }
 
