@@ -1,5 +1,7 @@
 #include "src/engine/engine.hpp"
 
+#include <cstring>
+
 #include <algorithm>
 #include <cassert>
 #include <cstdlib>
@@ -200,9 +202,20 @@ std::size_t next_to_escape(std::string_view s, std::size_t from) {
 
 void append_json_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
+  std::size_t i = next_to_escape(s, 0);
+  if (i == s.size()) {
+    // Nothing to escape (nearly every string): quotes and text in one step.
+    const std::size_t at = out.size();
+    out.resize(at + s.size() + 2);
+    char* p = out.data() + at;
+    p[0] = '"';
+    std::memcpy(p + 1, s.data(), s.size());
+    p[s.size() + 1] = '"';
+    return;
+  }
   out += '"';
   std::size_t run = 0;  // start of the pending run of characters copied as they are
-  for (std::size_t i = next_to_escape(s, 0); i < s.size(); i = next_to_escape(s, run)) {
+  for (; i < s.size(); i = next_to_escape(s, run)) {
     const auto c = static_cast<unsigned char>(s[i]);
     out.append(s.data() + run, i - run);
     run = i + 1;

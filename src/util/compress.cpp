@@ -2,6 +2,8 @@
 
 #include <zstd.h>
 
+#include <memory>
+
 namespace relief {
 
 namespace {
@@ -22,11 +24,18 @@ struct CCtx {
 
 std::string zstd_compress(std::string_view text) {
   thread_local CCtx c;  // one context per thread, reused
-  std::string out(ZSTD_compressBound(text.size()), '\0');
-  std::size_t n = ZSTD_compress2(c.ctx, out.data(), out.size(), text.data(), text.size());
+  // The bound is ~the input's size, the frame a tenth of it: compress into a
+  // per-thread scratch buffer (not zeroed per call) and copy the frame out.
+  thread_local std::unique_ptr<char[]> scratch;
+  thread_local std::size_t scratch_bytes = 0;
+  const std::size_t bound = ZSTD_compressBound(text.size());
+  if (bound > scratch_bytes) {
+    scratch.reset(new char[bound]);
+    scratch_bytes = bound;
+  }
+  std::size_t n = ZSTD_compress2(c.ctx, scratch.get(), bound, text.data(), text.size());
   if (ZSTD_isError(n)) throw CompressError(std::string("zstd: ") + ZSTD_getErrorName(n));
-  out.resize(n);
-  return out;
+  return std::string(scratch.get(), n);
 }
 
 std::string zstd_decompress(std::string_view frame, std::size_t bytes_max) {

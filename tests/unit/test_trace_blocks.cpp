@@ -3,6 +3,8 @@
 // never a wrong trace.
 #include <boost/test/unit_test.hpp>
 
+#include <thread>
+
 #include <nlohmann/json.hpp>
 
 #include <Poco/Data/Session.h>
@@ -59,6 +61,24 @@ BOOST_AUTO_TEST_CASE(damage_is_an_error) {
   BOOST_CHECK_THROW(unpack_traces(b), CompressError);
   BOOST_CHECK_THROW(zstd_decompress(zstd_compress(std::string(1000, 'x')), 999), CompressError);  // over the limit
   BOOST_CHECK_THROW(zstd_decompress("not zstd", 1000), CompressError);
+}
+
+// zstd_compress reuses a per-thread buffer: small, large, small again (and
+// from a second thread) must each give back exactly their input.
+BOOST_AUTO_TEST_CASE(compression_round_trips_across_sizes_and_threads) {
+  auto text = [](std::size_t n, char seed) {
+    std::string t(n, ' ');
+    for (std::size_t i = 0; i < n; ++i) t[i] = static_cast<char>('a' + (i * 7 + static_cast<std::size_t>(seed)) % 26);
+    return t;
+  };
+  for (std::size_t n : {0u, 10u, 1u << 20, 10u, 300'000u, 1u}) {
+    const std::string in = text(n, static_cast<char>(n % 5));
+    BOOST_TEST(zstd_decompress(zstd_compress(in), n) == in, "size " << n);
+  }
+  std::string other;
+  std::thread t([&] { other = zstd_decompress(zstd_compress(text(5000, 3)), 5000); });
+  t.join();
+  BOOST_TEST(other == text(5000, 3));
 }
 
 // results.jsonl and the stored traces escape strings exactly as nlohmann's dump().
