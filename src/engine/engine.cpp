@@ -295,27 +295,33 @@ void channel_text(std::string& out, const ChannelOutcome& o) {
   out += '}';
 }
 
-std::vector<const ChannelOutcome*> by_name(const ClaimResult& r) {
-  std::vector<const ChannelOutcome*> v;
-  for (const auto& o : r.channels) v.push_back(&o);
-  std::sort(v.begin(), v.end(), [](const ChannelOutcome* a, const ChannelOutcome* b) { return a->channel < b->channel; });
-  return v;
-}
-
 }  // namespace
 
 namespace {
 // Appends {"<channel>":<value>,...} with the channels in name order; `value` appends one channel's JSON.
 template <typename Value>
 void append_by_channel_object(std::string& out, const ClaimResult& r, Value value) {
+  // Sorted by name by insertion: a handful of channels, on the stack.
+  constexpr std::size_t kOnStack = 8;
+  std::array<const ChannelOutcome*, kOnStack> small{};
+  std::vector<const ChannelOutcome*> large;
+  const ChannelOutcome** sorted = small.data();
+  if (r.channels.size() > kOnStack) {
+    large.resize(r.channels.size());
+    sorted = large.data();
+  }
+  std::size_t n = 0;
+  for (const auto& o : r.channels) {
+    std::size_t k = n++;
+    for (; k > 0 && o.channel < sorted[k - 1]->channel; --k) sorted[k] = sorted[k - 1];
+    sorted[k] = &o;
+  }
   out += '{';
-  bool first = true;
-  for (const ChannelOutcome* o : by_name(r)) {
-    if (!first) out += ',';
-    first = false;
-    append_json_string(out, o->channel);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i) out += ',';
+    append_json_string(out, sorted[i]->channel);
     out += ':';
-    value(out, *o);
+    value(out, *sorted[i]);
   }
   out += '}';
 }
