@@ -72,12 +72,19 @@ void write_payments(Db& db, const BatchRecord& batch, const BatchChannelRow& ch,
   PaymentCursor cur(db, batch.batch_id, ch.channel, kChunkRows);
   std::vector<PaymentRow> chunk;
   std::int64_t count = 0, total = 0;
+  std::string text;  // one row at a time, the buffer reused
   while (cur.next(chunk)) {
     for (const auto& p : chunk) {
       ++count;
       total = add_fen(total, p.amount_fen);
-      csv.write(payments_csv_row(p));
-      if (xml) xml->write(pain001_transaction(h, p));
+      text.clear();
+      append_payments_csv_row(text, p);
+      csv.write(text);
+      if (xml) {
+        text.clear();
+        append_pain001_transaction(text, h, p);
+        xml->write(text);
+      }
       fig.note_payment(p);
     }
   }
@@ -186,8 +193,12 @@ void PrewrittenPayments::add(const PaymentRow& p) {
     if (p.position != ch->count + 1) throw std::logic_error("payment " + p.end_to_end_id + " out of order");
     ++ch->count;
     ch->total_fen = add_fen(ch->total_fen, p.amount_fen);
-    ch->csv->write(payments_csv_row(p));
-    ch->body->write(pain001_transaction(ch->header, p));
+    text_.clear();
+    append_payments_csv_row(text_, p);
+    ch->csv->write(text_);
+    text_.clear();
+    append_pain001_transaction(text_, ch->header, p);
+    ch->body->write(text_);
     ch->noted.note_payment(p);
     return;
   }

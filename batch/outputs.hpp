@@ -54,6 +54,7 @@ class PrewrittenPayments {
   struct Channel;
   std::string dir_;
   std::vector<std::unique_ptr<Channel>> channels_;
+  std::string text_;  // one payment's row or transaction, the buffer reused
 };
 
 struct PrewrittenResults {

@@ -9,30 +9,50 @@
 
 namespace relief {
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
+void append_csv_field(std::string& out, std::string_view s) {
+  bool plain = true;
+  for (char c : s) plain = plain && c != ',' && c != '"' && c != '\r' && c != '\n';
+  if (plain) {
+    out += s;
+    return;
+  }
+  out += '"';
   for (char c : s) {
     if (c == '"') out += '"';
     out += c;
   }
   out += '"';
+}
+
+std::string csv_field(const std::string& s) {
+  std::string out;
+  append_csv_field(out, s);
   return out;
+}
+
+void append_xml_escaped(std::string& out, std::string_view s) {
+  std::size_t run = 0;  // start of the pending run copied as it is
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char* entity = nullptr;
+    switch (s[i]) {
+      case '&': entity = "&amp;"; break;
+      case '<': entity = "&lt;"; break;
+      case '>': entity = "&gt;"; break;
+      case '"': entity = "&quot;"; break;
+      case '\'': entity = "&apos;"; break;
+      default: continue;
+    }
+    out.append(s.data() + run, i - run);
+    out += entity;
+    run = i + 1;
+  }
+  out.append(s.data() + run, s.size() - run);
 }
 
 std::string xml_escape(const std::string& s) {
   std::string out;
   out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
-    }
-  }
+  append_xml_escaped(out, s);
   return out;
 }
 
@@ -61,16 +81,29 @@ std::string payments_csv_header() {
          "discharge_date,amount\n";
 }
 
+void append_payments_csv_row(std::string& out, const PaymentRow& r) {
+  for (const std::string* field : {&r.end_to_end_id, &r.batch_id, &r.channel, &r.hospital_code, &r.hospital_name,
+                                   &r.account, &r.bank_code, &r.claim_id}) {
+    append_csv_field(out, *field);
+    out += ',';
+  }
+  append_masked_id(out, r.patient_id);
+  out += ',';
+  out += r.discharge_date;
+  out += ',';
+  append_fen(out, r.amount_fen);
+  out += '\n';
+}
+
 std::string payments_csv_row(const PaymentRow& r) {
-  return csv_field(r.end_to_end_id) + ',' + csv_field(r.batch_id) + ',' + csv_field(r.channel) + ',' +
-         csv_field(r.hospital_code) + ',' + csv_field(r.hospital_name) + ',' + csv_field(r.account) + ',' +
-         csv_field(r.bank_code) + ',' + csv_field(r.claim_id) + ',' + mask_id(r.patient_id) + ',' + r.discharge_date +
-         ',' + format_fen(r.amount_fen) + '\n';
+  std::string out;
+  append_payments_csv_row(out, r);
+  return out;
 }
 
 std::string payments_csv(const std::vector<PaymentRow>& rows) {
   std::string out = payments_csv_header();
-  for (const auto& r : rows) out += payments_csv_row(r);
+  for (const auto& r : rows) append_payments_csv_row(out, r);
   return out;
 }
 
@@ -103,21 +136,36 @@ std::string pain001_begin(const Pain001Header& h, std::int64_t tx_count, std::in
   return o;
 }
 
+void append_pain001_transaction(std::string& o, const Pain001Header& h, const PaymentRow& r) {
+  o += "      <CdtTrfTxInf>\n        <PmtId><EndToEndId>";
+  append_xml_escaped(o, r.end_to_end_id);
+  o += "</EndToEndId></PmtId>\n        <Amt><InstdAmt Ccy=\"CNY\">";
+  append_fen(o, r.amount_fen);
+  o += "</InstdAmt></Amt>\n"
+       "        <CdtrAgt><FinInstnId><ClrSysMmbId><ClrSysId><Cd>CNAPS</Cd></ClrSysId><MmbId>";
+  append_xml_escaped(o, r.bank_code);
+  o += "</MmbId></ClrSysMmbId></FinInstnId></CdtrAgt>\n        <Cdtr><Nm>";
+  append_xml_escaped(o, r.hospital_name);
+  o += "</Nm></Cdtr>\n        <CdtrAcct><Id><Othr><Id>";
+  append_xml_escaped(o, r.account);
+  o += "</Id></Othr></Id></CdtrAcct>\n        <RmtInf><Ustrd>Medical relief ";
+  // Escaping piece by piece equals escaping the whole text.
+  append_xml_escaped(o, h.channel);
+  o += ' ';
+  append_xml_escaped(o, r.hospital_code);
+  o += '/';
+  append_xml_escaped(o, r.claim_id);
+  o += " patient ";
+  append_masked_id(o, r.patient_id);
+  o += " discharged ";
+  append_xml_escaped(o, r.discharge_date);
+  o += "</Ustrd></RmtInf>\n      </CdtTrfTxInf>\n";
+}
+
 std::string pain001_transaction(const Pain001Header& h, const PaymentRow& r) {
   std::string o;
   o.reserve(900);
-  o += "      <CdtTrfTxInf>\n";
-  o += "        <PmtId><EndToEndId>" + xml_escape(r.end_to_end_id) + "</EndToEndId></PmtId>\n";
-  o += "        <Amt><InstdAmt Ccy=\"CNY\">" + format_fen(r.amount_fen) + "</InstdAmt></Amt>\n";
-  o += "        <CdtrAgt><FinInstnId><ClrSysMmbId><ClrSysId><Cd>CNAPS</Cd></ClrSysId><MmbId>" + xml_escape(r.bank_code) +
-       "</MmbId></ClrSysMmbId></FinInstnId></CdtrAgt>\n";
-  o += "        <Cdtr><Nm>" + xml_escape(r.hospital_name) + "</Nm></Cdtr>\n";
-  o += "        <CdtrAcct><Id><Othr><Id>" + xml_escape(r.account) + "</Id></Othr></Id></CdtrAcct>\n";
-  o += "        <RmtInf><Ustrd>" +
-       xml_escape("Medical relief " + h.channel + " " + r.hospital_code + "/" + r.claim_id + " patient " +
-                  mask_id(r.patient_id) + " discharged " + r.discharge_date) +
-       "</Ustrd></RmtInf>\n";
-  o += "      </CdtTrfTxInf>\n";
+  append_pain001_transaction(o, h, r);
   return o;
 }
 
@@ -128,7 +176,7 @@ std::string pain001_xml(const Pain001Header& h, const std::vector<PaymentRow>& r
   std::int64_t total = 0;
   for (const auto& r : rows) total = add_fen(total, r.amount_fen);
   std::string o = pain001_begin(h, static_cast<std::int64_t>(rows.size()), total);
-  for (const auto& r : rows) o += pain001_transaction(h, r);
+  for (const auto& r : rows) append_pain001_transaction(o, h, r);
   o += pain001_end();
   return o;
 }

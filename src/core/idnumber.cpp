@@ -54,9 +54,20 @@ IdParse parse_id_number(std::string_view text) {
   return out;
 }
 
+void append_masked_id(std::string& out, std::string_view id) {
+  if (id.size() != 18) {
+    out.append(id.size() < 4 ? 4 : id.size(), '*');
+    return;
+  }
+  out.append(id.substr(0, 6));
+  out += "********";
+  out.append(id.substr(14, 4));
+}
+
 std::string mask_id(std::string_view id) {
-  if (id.size() != 18) return std::string(id.size() < 4 ? 4 : id.size(), '*');
-  return std::string(id.substr(0, 6)) + "********" + std::string(id.substr(14, 4));
+  std::string out;
+  append_masked_id(out, id);
+  return out;
 }
 
 }  // namespace relief

@@ -29,5 +29,6 @@ char id_check_character(std::string_view first17);
 IdParse parse_id_number(std::string_view text);
 // First 6, eight '*', last 4. Anything not 18 characters long is masked whole.
 std::string mask_id(std::string_view id);
+void append_masked_id(std::string& out, std::string_view id);  // mask_id, appended
 
 }  // namespace relief

@@ -29,6 +29,8 @@
 #include <string>
 #include <vector>
 
+#include "adapters/payments/payment_files.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include "adapters/feed/xerces_support.hpp"
@@ -396,6 +398,21 @@ BOOST_AUTO_TEST_CASE(the_xsd_check_catches_invalid_files) {
   elsewhere = spliced(elsewhere, at + 10, "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
                       "xsi:schemaLocation=\"urn:iso:std:iso:20022:tech:xsd:pain.001.001.03 http://192.0.2.1/x.xsd\" ");
   BOOST_TEST(check_pain001(elsewhere).errors.empty());
+}
+
+BOOST_AUTO_TEST_CASE(escaping_is_exact) {
+  BOOST_TEST(xml_escape("a&b<c>d\"e'f") == "a&amp;b&lt;c&gt;d&quot;e&apos;f");
+  BOOST_TEST(xml_escape("&&") == "&amp;&amp;");
+  BOOST_TEST(xml_escape("仁爱 plain") == "仁爱 plain");
+  BOOST_TEST(csv_field("plain 仁爱") == "plain 仁爱");
+  BOOST_TEST(csv_field("x,y") == "\"x,y\"");
+  BOOST_TEST(csv_field("q\"q") == "\"q\"\"q\"");
+  BOOST_TEST(csv_field("line\nbreak") == "\"line\nbreak\"");
+  BOOST_TEST(csv_field("cr\r") == "\"cr\r\"");
+  std::string out = "<";
+  append_xml_escaped(out, "'");
+  append_csv_field(out, ",");
+  BOOST_TEST(out == "<&apos;\",\"");
 }
 
 // Hospital names with XML's special characters and non-ASCII text still give a
