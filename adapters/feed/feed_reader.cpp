@@ -22,6 +22,7 @@
 #include <mutex>
 #include <string_view>
 
+#include "adapters/feed/value_patterns.hpp"
 #include "adapters/feed/xerces_support.hpp"
 #include "src/core/limits.hpp"
 
@@ -88,7 +89,8 @@ class GrammarPools {
     std::unique_ptr<SAX2XMLReader> loader(XMLReaderFactory::createXMLReader(XMLPlatformUtils::fgMemoryManager, pool));
     xml::RefuseAllResolver resolver;
     xml::harden(*loader, resolver);
-    const std::string& xsd = claim_feed_xsd();
+    // The shipped grammar less the per-claim patterns checked in C++ (value_patterns.hpp).
+    static const std::string xsd = feed_patterns::without_checked_patterns(claim_feed_xsd());
     MemBufInputSource src(reinterpret_cast<const XMLByte*>(xsd.data()), xsd.size(), "claim-feed.xsd");
     if (!loader->loadGrammar(src, Grammar::SchemaGrammarType, true))
       throw std::logic_error("the built-in claim-feed XSD does not load");
@@ -247,6 +249,7 @@ class Handler : public DefaultHandler {
     }
     std::string value = xml::to_utf8(text_.data(), text_.size());
     text_.clear();
+    check_pattern(parent, elem, value);
     if (parent == Elem::Header) {
       auto& h = out_.header;
       switch (elem) {
@@ -299,6 +302,35 @@ class Handler : public DefaultHandler {
       p += stack_[i].name();
     }
     return p.empty() ? std::string("ClaimFeed") : p;
+  }
+  // The pattern facets taken out of the grammar, at the element's end (where
+  // Xerces reported them): the same SCHEMA error, or the same header refusal.
+  void check_pattern(Elem parent, Elem elem, std::string_view value) {
+    bool (*ok)(std::string_view) = nullptr;
+    std::string_view pattern;
+    if (parent == Elem::Header && elem == Elem::ControlSum) {
+      ok = feed_patterns::amount, pattern = feed_patterns::kAmountPattern;
+    } else if (!in_claim_) {
+      return;
+    } else if (parent == Elem::Claim && elem == Elem::ClaimId) {
+      ok = feed_patterns::claim_id, pattern = feed_patterns::kClaimIdPattern;
+    } else if ((parent == Elem::Patient && elem == Elem::BirthDate) ||
+               (parent == Elem::Visit && (elem == Elem::AdmissionDate || elem == Elem::DischargeDate))) {
+      ok = feed_patterns::date, pattern = feed_patterns::kDatePattern;
+    } else if (parent == Elem::Visit && elem == Elem::Diagnosis) {
+      ok = feed_patterns::icd, pattern = feed_patterns::kIcdPattern;
+    } else if (parent == Elem::Costs && (elem == Elem::Total || elem == Elem::InsurancePaid ||
+                                         elem == Elem::InScopeSelfPay || elem == Elem::OutOfScopeSelfPay)) {
+      ok = feed_patterns::amount, pattern = feed_patterns::kAmountPattern;
+    } else {
+      return;
+    }
+    if (ok(value)) return;
+    // Worded as Xerces words it: the details read the same as before.
+    std::string msg = path() + ": value '" + std::string(value) + "' does not match regular expression facet '" +
+                      std::string(pattern) + "' (line " + line() + ")";
+    if (in_claim_) note_claim_error(msg);
+    else if (header_error_.empty()) header_error_ = "Header: " + msg;
   }
   void note_claim_error(const std::string& msg) {
     if (claim_.schema_error.empty()) claim_.schema_error = msg;
