@@ -168,6 +168,7 @@ void copy_file_into(const std::string& path, FileSink& out) {
 struct PrewrittenPayments::Channel {
   Pain001Header header;
   std::unique_ptr<FileSink> csv, body;
+  std::unique_ptr<FileSink> xml;  // after prepare(): the pain.001 file, synced, not renamed
   std::int64_t count = 0, total_fen = 0;
   ReportFigures noted;
 };
@@ -205,27 +206,43 @@ void PrewrittenPayments::add(const PaymentRow& p) {
   throw std::logic_error("payment " + p.end_to_end_id + " of an unknown channel " + p.channel);
 }
 
-void PrewrittenPayments::publish(const std::vector<BatchChannelRow>& rows, ReportFigures& fig) {
+PrewrittenPayments::Channel& PrewrittenPayments::checked(const BatchChannelRow& row) {
+  auto it = std::find_if(channels_.begin(), channels_.end(),
+                         [&](const auto& ch) { return ch->header.channel == row.channel; });
+  if (it == channels_.end()) throw std::logic_error("channel " + row.channel + " was not written by the run");
+  Channel& ch = **it;
+  check_payment_totals(ch.header.batch_id, row, ch.count, ch.total_fen);
+  if (ch.header.fund.account != row.fund.account || ch.header.fund.bank_code != row.fund.bank_code ||
+      ch.header.fund.name != row.fund.name)
+    throw std::logic_error("channel " + row.channel + ": the run's fund account differs from the batch record's");
+  return ch;
+}
+
+void PrewrittenPayments::prepare(const std::vector<BatchChannelRow>& rows) {
   if (rows.size() != channels_.size()) throw std::logic_error("the batch record lists other channels than the run");
   for (const auto& row : rows) {
-    auto it = std::find_if(channels_.begin(), channels_.end(),
-                           [&](const auto& ch) { return ch->header.channel == row.channel; });
-    if (it == channels_.end()) throw std::logic_error("channel " + row.channel + " was not written by the run");
-    Channel& ch = **it;
-    check_payment_totals(ch.header.batch_id, row, ch.count, ch.total_fen);
-    if (ch.header.fund.account != row.fund.account || ch.header.fund.bank_code != row.fund.bank_code ||
-        ch.header.fund.name != row.fund.name)
-      throw std::logic_error("channel " + row.channel + ": the run's fund account differs from the batch record's");
-    ch.csv->finish();
+    Channel& ch = checked(row);
+    if (ch.xml || !ch.body) continue;  // prepared already
+    ch.csv->sync();
     if (ch.count > 0) {
       ch.body->flush();
-      FileSink xml(payment_file(dir_, row.channel, ".xml"));
-      xml.write(pain001_begin(ch.header, ch.count, ch.total_fen));
-      copy_file_into(ch.body->temporary_path(), xml);
-      xml.write(pain001_end());
-      xml.finish();
+      auto xml = std::make_unique<FileSink>(payment_file(dir_, row.channel, ".xml"));
+      xml->write(pain001_begin(ch.header, ch.count, ch.total_fen));
+      copy_file_into(ch.body->temporary_path(), *xml);
+      xml->write(pain001_end());
+      xml->sync();
+      ch.xml = std::move(xml);
     }
     ch.body.reset();  // the side file goes
+  }
+}
+
+void PrewrittenPayments::publish(const std::vector<BatchChannelRow>& rows, ReportFigures& fig) {
+  prepare(rows);  // what a prepare() before the commit left to do, if anything
+  for (const auto& row : rows) {
+    Channel& ch = checked(row);
+    ch.csv->finish();
+    if (ch.xml) ch.xml->finish();
     fig.merge_payments(ch.noted);
   }
 }

@@ -45,13 +45,20 @@ class PrewrittenPayments {
   PrewrittenPayments& operator=(const PrewrittenPayments&) = delete;
   // The next payment of its channel (positions ascending).
   void add(const PaymentRow& p);
+  // Before the commit, on a helper thread while the batch is committed:
+  // checks each channel against `rows` (the batch record about to be
+  // committed), assembles each pain.001 file and syncs every file, under
+  // its temporary name. A failure here is seen again by publish().
+  void prepare(const std::vector<BatchChannelRow>& rows);
   // After the commit: checks each channel's rows against the batch record
-  // (count, sum, ledger increase), finishes every file and merges the
-  // figures into `fig` in the order of `rows`.
+  // (count, sum, ledger increase), finishes every file (what prepare() has
+  // not done yet, then the renames) and merges the figures into `fig` in the
+  // order of `rows`.
   void publish(const std::vector<BatchChannelRow>& rows, ReportFigures& fig);
 
  private:
   struct Channel;
+  Channel& checked(const BatchChannelRow& row);  // the run's channel, checked against the record
   std::string dir_;
   std::vector<std::unique_ptr<Channel>> channels_;
   std::string text_;  // one payment's row or transaction, the buffer reused

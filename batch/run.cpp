@@ -9,6 +9,7 @@
 #include <functional>
 #include <iostream>
 #include <thread>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -292,21 +293,29 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
   // writing (SQLite's default of 1,000 pages is back when run_batch returns).
   ScopedPragma autocheckpoint_off(db, "PRAGMA wal_autocheckpoint=0", "PRAGMA wal_autocheckpoint=1000");
   std::unique_ptr<Db> reader;
-  // One task at a time beside the database thread: best effort (a failure is
-  // seen again by the step that depends on it), always joined.
+  // One task at a time beside the database thread, always joined. Its
+  // failure is kept for join_rethrow(); join() drops it (best effort: the
+  // step that depends on the task sees the failure again).
   struct Background {
     std::thread t;
+    std::exception_ptr error;
     void run(std::function<void()> task) {
       join();
-      t = std::thread([task = std::move(task)] {
+      error = nullptr;
+      t = std::thread([this, task = std::move(task)] {
         try {
           task();
         } catch (...) {
+          error = std::current_exception();
         }
       });
     }
     void join() {
       if (t.joinable()) t.join();
+    }
+    void join_rethrow() {
+      join();
+      if (error) std::rethrow_exception(std::exchange(error, nullptr));
     }
     ~Background() { join(); }
   } background;
@@ -424,13 +433,6 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     if (position != claims_total) throw InvariantError("the claim cursor returned a different number of claims");
     phase("adjudicated");
     if (phase_times) err << fmt::format("patients looked up: {}\n", person_cache.patients_looked_up());
-    // results.jsonl is complete: its sync (the last blocks, the file's
-    // metadata) runs beside the database work; finish() after the commit
-    // syncs again (and reports a failure).
-    background.run([&sink = *prewritten.sink] { sink.sync(); });
-    mark_claims_adjudicated(db, batch_id, std::move(claim_rows));
-    phase("claims marked");
-
     // Pair check: claim payments == ledger increase, per channel; used <= cap.
     std::map<std::string, std::int64_t> increase;
     for (const auto& [compact, e] : ledger.entries()) {
@@ -460,10 +462,28 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
       totals.push_back(row);
     }
 
+    // Beside the database work below, on a helper thread: results.jsonl's
+    // sync (the last blocks, the file's metadata; finish() after the commit
+    // syncs again and reports a failure), then each pain.001 file assembled
+    // and every payment file synced under its temporary name, checked against
+    // the batch record about to be committed. A failure of that aborts the
+    // batch before its commit.
+    background.run([&sink = *prewritten.sink, &payments = *prewritten.payments, &totals] {
+      try {
+        sink.sync();
+      } catch (...) {
+      }
+      payments.prepare(totals);
+    });
+    mark_claims_adjudicated(db, batch_id, std::move(claim_rows));
+    phase("claims marked");
+
     insert_batch_channels(db, batch_id, totals);
     write_ledger(db, ledger);
     phase("ledger written");
     fault_point("run.after_ledger");
+    background.join_rethrow();
+    phase("payment files prepared");
     fault_point("run.before_commit");
     tx.commit();
     phase("committed");
