@@ -292,11 +292,6 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
   // No checkpoint inside the commit: the one after it runs beside the file
   // writing (SQLite's default of 1,000 pages is back when run_batch returns).
   ScopedPragma autocheckpoint_off(db, "PRAGMA wal_autocheckpoint=0", "PRAGMA wal_autocheckpoint=1000");
-  // The batch's writes are appends (results, claim results, payments and
-  // trace blocks in key order): only each B-tree's right edge is hot, so an
-  // 8 MiB page cache spills no page twice that 32 MiB would have kept, and the
-  // peak RSS is 25 MB lower at 1M claims (the files are the same).
-  ScopedPragma batch_cache(db, "PRAGMA cache_size=-8192", "PRAGMA cache_size=-32768");
   std::unique_ptr<Db> reader;
   // One task at a time beside the database thread, always joined. Its
   // failure is kept for join_rethrow(); join() drops it (best effort: the
@@ -366,7 +361,6 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     Progress progress(opt.progress, claims_total, err);
     ResultWriter writer(db);
     reader = Db::open(db.path());
-    reader->session() << "PRAGMA cache_size=-8192", Poco::Data::Keywords::now;  // 8 MiB: it streams
     BoundedQueue<ClaimChunk> to_adjudicate(kChunksInFlight);
     BoundedQueue<Adjudicated> adjudicated(kChunksInFlight);
     PersonCache person_cache(opt.patients_cached_max);
