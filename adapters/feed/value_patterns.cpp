@@ -2,21 +2,15 @@
 
 #include <stdexcept>
 
+#include "src/core/icd.hpp"
+#include "src/core/money.hpp"
+
 namespace relief::feed_patterns {
 
 namespace {
 bool digit(char c) { return c >= '0' && c <= '9'; }
-bool upper(char c) { return c >= 'A' && c <= 'Z'; }
-bool alnum(char c) { return digit(c) || upper(c) || (c >= 'a' && c <= 'z'); }
+bool alnum(char c) { return digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 bool xml_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-// n = 1..max characters of `ok` from `at`; returns how many were read (0: none).
-template <typename Ok>
-std::size_t run_of(std::string_view v, std::size_t at, std::size_t max, Ok ok) {
-  std::size_t n = 0;
-  while (at + n < v.size() && n < max && ok(v[at + n])) ++n;
-  return n;
-}
 }  // namespace
 
 bool claim_id(std::string_view v) {
@@ -35,22 +29,11 @@ bool date(std::string_view v) {
   return true;
 }
 
-bool amount(std::string_view v) {
-  const std::size_t whole = run_of(v, 0, 12, digit);
-  if (whole == 0) return false;
-  if (whole == v.size()) return true;
-  if (v[whole] != '.') return false;
-  const std::size_t fraction = run_of(v, whole + 1, 2, digit);
-  return fraction > 0 && whole + 1 + fraction == v.size();
-}
+// SPEC 1's amount format and the ICD-10 code shape are Relief's own checks
+// already (money, icd): the patterns say exactly what they accept.
+bool amount(std::string_view v) { return parse_amount_fen(v).has_value(); }
 
-bool icd(std::string_view v) {
-  if (v.size() < 3 || !upper(v[0]) || !digit(v[1]) || !(digit(v[2]) || upper(v[2]))) return false;
-  if (v.size() == 3) return true;
-  if (v[3] != '.') return false;
-  const std::size_t rest = run_of(v, 4, 8, alnum);
-  return rest > 0 && 4 + rest == v.size();
-}
+bool icd(std::string_view v) { return is_icd10_code(v); }
 
 std::string without_checked_patterns(const std::string& xsd) {
   std::string out = xsd;
