@@ -109,9 +109,8 @@ void append_result_line_head(std::string& out, const std::string& batch_id, cons
   // last); paid and trace are JSON texts already.
   out += "{\"batch_id\":";
   append_json_string(out, batch_id);
-  out += ",\"burden\":\"";  // amounts need no escaping
-  append_fen(out, r.burden_fen);
-  out += '"';
+  out += ",\"burden\":";
+  append_quoted_fen(out, r.burden_fen);
   out += ",\"claim_id\":";
   append_json_string(out, r.claim_id);
   out += ",\"discharge_date\":";
@@ -122,11 +121,11 @@ void append_result_line_head(std::string& out, const std::string& batch_id, cons
   append_json_string(out, r.hospital_code);
   out += ",\"paid\":";
   out += r.paid;
-  out += ",\"patient\":";
-  append_json_string(out, mask_id(r.patient_id));
-  out += ",\"total_paid\":\"";
-  append_fen(out, r.total_paid_fen);
-  out += "\",\"trace\":";
+  out += ",\"patient\":\"";  // a masked number: digits, 'X' and '*'
+  append_masked_id(out, r.patient_id);
+  out += "\",\"total_paid\":";
+  append_quoted_fen(out, r.total_paid_fen);
+  out += ",\"trace\":";
 }
 
 void append_result_line_end(std::string& out) { out += "}\n"; }

@@ -237,14 +237,13 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
-namespace {
-
-// "<amount>" (format_fen needs no escaping).
 void append_quoted_fen(std::string& out, std::int64_t amount_fen) {
   out += '"';
   append_fen(out, amount_fen);
   out += '"';
 }
+
+namespace {
 
 void channel_text(std::string& out, const ChannelOutcome& o) {
   // Keys in sorted order, as a std::map-backed JSON object dumps them; each

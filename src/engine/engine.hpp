@@ -100,5 +100,7 @@ void append_trace_text(std::string& out, const ClaimResult& r);
 std::string paid_text(const ClaimResult& r);
 // A JSON string literal as nlohmann's dump() writes it (UTF-8 kept).
 void append_json_string(std::string& out, std::string_view s);
+// "<format_fen(amount_fen)>": a JSON string that needs no escaping.
+void append_quoted_fen(std::string& out, std::int64_t amount_fen);
 
 }  // namespace relief
