@@ -13,6 +13,19 @@ std::size_t PersonCache::KeyHash::operator()(const Key& k) const noexcept {
   return std::hash<std::string_view>{}(std::string_view(k.id.data(), k.bytes));
 }
 
+namespace {
+// Calls f(id) for each identity number of a ';'-joined list, until f returns false.
+template <typename F>
+bool each_parent(std::string_view joined, F f) {
+  for (std::size_t start = 0; start < joined.size();) {
+    const std::size_t end = std::min(joined.find(';', start), joined.size());
+    if (!f(joined.substr(start, end - start))) return false;
+    start = end + 1;
+  }
+  return true;
+}
+}  // namespace
+
 bool PersonCache::make_key(std::string_view id, Key& out) {
   if (id.size() > kIdBytesMax) return false;
   out = Key{};
@@ -36,19 +49,15 @@ PersonCache::Entry* PersonCache::young_entry(const Key& k) {
 
 bool PersonCache::all_young(const Entry& e) {
   if (!e.patient || !e.found) return true;  // only a patient's parents are read
-  std::size_t start = 0;
-  while (start < e.parents.size()) {
-    std::size_t end = std::min(e.parents.find(';', start), e.parents.size());
+  return each_parent(e.parents, [this](std::string_view id) {
     Key k;
-    if (!make_key(std::string_view(e.parents).substr(start, end - start), k)) return false;
-    if (!young_.count(k)) {
-      auto old = old_.find(k);
-      if (old == old_.end()) return false;
-      young_.insert(old_.extract(old));
-    }
-    start = end + 1;
-  }
-  return true;
+    if (!make_key(id, k)) return false;
+    if (young_.count(k)) return true;
+    auto old = old_.find(k);
+    if (old == old_.end()) return false;
+    young_.insert(old_.extract(old));
+    return true;
+  });
 }
 
 PersonCache::Entry PersonCache::pack(const Person& p, bool patient) {
@@ -85,12 +94,10 @@ Person PersonCache::unpack(std::string_view id, const Entry& e) {
   p.lives_with_parents = e.lives_with_parents;
   p.pension_months = e.pension_months;
   p.residence_months = e.residence_months;
-  std::size_t start = 0;
-  while (start < e.parents.size()) {
-    std::size_t end = std::min(e.parents.find(';', start), e.parents.size());
-    p.parents.emplace_back(e.parents, start, end - start);
-    start = end + 1;
-  }
+  each_parent(e.parents, [&p](std::string_view parent) {
+    p.parents.emplace_back(parent);
+    return true;
+  });
   return p;
 }
 
