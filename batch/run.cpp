@@ -16,6 +16,7 @@
 #include "adapters/payments/payment_files.hpp"
 #include "batch/outputs.hpp"
 #include "batch/person_cache.hpp"
+#include "batch/registry_image.hpp"
 #include "src/core/limits.hpp"
 #include "src/core/money.hpp"
 #include "src/intake/ingest.hpp"
@@ -364,16 +365,22 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     BoundedQueue<ClaimChunk> to_adjudicate(kChunksInFlight);
     BoundedQueue<Adjudicated> adjudicated(kChunksInFlight);
     PersonCache person_cache(opt.patients_cached_max);
+    RegistryImage registry_image;
+    bool whole_registry = false;
     std::thread loader([&] {
       try {
         // One read transaction for the whole loop: in autocommit mode every
         // look-up would open and close its own (WAL locks, each a system call).
         Db::Tx snapshot(*reader);
+        // A registry small enough is read whole, in one pass; a bigger one
+        // is looked up chunk by chunk, the recent persons remembered.
+        whole_registry = registry_image.load(*reader, opt.registry_image_persons_max);
         ClaimCursor cursor(*reader, std::max<std::size_t>(1, opt.claims_per_chunk));
         for (;;) {
           ClaimChunk chunk;
           if (!cursor.next(chunk.claims, chunk.row_ids)) break;
-          person_cache.fill(*reader, chunk.claims, chunk.persons, chunk.ledger_rows);
+          if (whole_registry) registry_image.fill(*reader, chunk.claims, chunk.persons, chunk.ledger_rows);
+          else person_cache.fill(*reader, chunk.claims, chunk.persons, chunk.ledger_rows);
           if (!to_adjudicate.push(std::move(chunk))) return;
         }
       } catch (...) {
@@ -431,7 +438,9 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     }
     if (position != claims_total) throw InvariantError("the claim cursor returned a different number of claims");
     phase("adjudicated");
-    if (phase_times) err << fmt::format("patients looked up: {}\n", person_cache.patients_looked_up());
+    if (phase_times && whole_registry) err << fmt::format("registry read whole: {} persons\n", registry_image.size());
+    if (phase_times && !whole_registry)
+      err << fmt::format("patients looked up: {}\n", person_cache.patients_looked_up());
     // Pair check: claim payments == ledger increase, per channel; used <= cap.
     std::map<std::string, std::int64_t> increase;
     for (const auto& [compact, e] : ledger.entries()) {

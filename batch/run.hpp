@@ -19,6 +19,9 @@ struct RunOptions {
   // Memory bounds of the run's pipeline (tests make them small to cross
   // chunk and cache boundaries often; the files must not change).
   std::size_t claims_per_chunk = 2'000;       // x 2 chunks in flight x ~5 KB of results and text each
+  // A registry of at most this many persons is read whole (~50 bytes each);
+  // a bigger one is looked up chunk by chunk through a cache of this many:
+  std::size_t registry_image_persons_max = 1'048'576;
   std::size_t patients_cached_max = 98'304;   // persons the loader remembers, parents too (~120 bytes each)
 };
 

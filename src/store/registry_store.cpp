@@ -111,30 +111,39 @@ std::map<std::string, Hospital> load_hospitals(Db& db) {
 }
 
 namespace {
+constexpr const char* kPersonColumns =
+    "id_number, name, hukou, dibao, disability, student, pension_months, residence_months,"
+    " works_in_gz, hardship, lives_with_parents, parents";
+
+// One row of kPersonColumns.
+Person person_from_row(const SqlStmt& st) {
+  Person p;
+  p.in_registry = true;
+  p.id_number = st.string(0);
+  p.name = st.string(1);
+  p.hukou = parse_hukou(st.string(2)).value_or(Hukou::nonlocal);
+  p.dibao = parse_dibao(st.string(3)).value_or(Dibao::none);
+  p.disability = st.int64(4) != 0;
+  p.student = parse_student(st.string(5)).value_or(Student::none);
+  p.pension_months = st.int64(6);
+  p.residence_months = st.int64(7);
+  p.works_in_gz = st.int64(8) != 0;
+  p.hardship = st.int64(9) != 0;
+  p.lives_with_parents = st.int64(10) != 0;
+  p.parents = split_parents(st.string(11));
+  return p;
+}
+
 // The persons with these identity numbers, by prepared look-ups (no SQL text
 // built from data), added to `out`.
 void load_persons_by_id(Db& db, std::vector<std::string> ids, std::map<std::string, Person>& out) {
   if (ids.empty()) return;
-  SqlStmt st(db,
-             "SELECT id_number, name, hukou, dibao, disability, student, pension_months, residence_months,"
-             " works_in_gz, hardship, lives_with_parents, parents FROM persons WHERE id_number = ?");
+  const std::string sql = std::string("SELECT ") + kPersonColumns + " FROM persons WHERE id_number = ?";
+  SqlStmt st(db, sql.c_str());
   for (const auto& wanted : ids) {
     st.bind(1, wanted);
     while (st.step()) {
-      Person p;
-      p.in_registry = true;
-      p.id_number = st.string(0);
-      p.name = st.string(1);
-      p.hukou = parse_hukou(st.string(2)).value_or(Hukou::nonlocal);
-      p.dibao = parse_dibao(st.string(3)).value_or(Dibao::none);
-      p.disability = st.int64(4) != 0;
-      p.student = parse_student(st.string(5)).value_or(Student::none);
-      p.pension_months = st.int64(6);
-      p.residence_months = st.int64(7);
-      p.works_in_gz = st.int64(8) != 0;
-      p.hardship = st.int64(9) != 0;
-      p.lives_with_parents = st.int64(10) != 0;
-      p.parents = split_parents(st.string(11));
+      Person p = person_from_row(st);
       std::string key = p.id_number;
       out[key] = std::move(p);
     }
@@ -142,6 +151,25 @@ void load_persons_by_id(Db& db, std::vector<std::string> ids, std::map<std::stri
   }
 }
 }  // namespace
+
+std::int64_t count_persons(Db& db) {
+  SqlStmt st(db, "SELECT count(*) FROM persons");
+  if (!st.step()) throw DbError("database: count(*) of persons returned no row");
+  return st.int64(0);
+}
+
+bool each_person(Db& db, std::int64_t persons_max, const std::function<bool(Person&&)>& f) {
+  const std::string sql = std::string("SELECT ") + kPersonColumns + " FROM persons ORDER BY id_number";
+  SqlStmt st(db, sql.c_str());
+  for (std::int64_t n = 0; st.step(); ++n) {
+    if (n >= persons_max) throw DbError("database: more than " + std::to_string(persons_max) + " persons");
+    if (!f(person_from_row(st))) {
+      st.reset();
+      return false;
+    }
+  }
+  return true;
+}
 
 std::map<std::string, Person> load_persons(Db& db, std::vector<std::string> ids) {
   std::sort(ids.begin(), ids.end());

@@ -1,6 +1,8 @@
 // Issue 7: the loader's person cache must give each chunk exactly the persons
 // a fresh look-up gives (patients and their parents, absent ones absent),
 // whatever its bound, and look a patient up again only after dropping it.
+// The whole-registry image must give the same persons, and every patient's
+// ledger rows before the patient's first claim.
 #include <boost/test/unit_test.hpp>
 
 #include <fmt/format.h>
@@ -9,6 +11,7 @@
 #include <set>
 
 #include "batch/person_cache.hpp"
+#include "batch/registry_image.hpp"
 #include "src/store/registry_store.hpp"
 #include "tests/unit/test_support.hpp"
 
@@ -133,6 +136,42 @@ BOOST_AUTO_TEST_CASE(a_patient_is_looked_up_once_while_remembered) {
   BOOST_TEST(big.patients_looked_up() <= distinct.size() + 2 * long_id_chunks);
   // Bound 0 keeps only the last chunk's persons: many more look-ups.
   BOOST_TEST(none.patients_looked_up() > distinct.size() + chunks.size());
+}
+
+BOOST_AUTO_TEST_CASE(the_registry_image_gives_what_a_fresh_look_up_gives) {
+  Registry reg;
+  const auto chunks = random_chunks(reg.patients, 7);
+  // Ledger rows of some patients, in and out of the registry.
+  Ledger ledger;
+  std::set<std::string> with_rows;
+  for (std::size_t k = 0; k < reg.patients.size(); k += 7) {
+    const Ledger::Key key{reg.patients[k], "charity", 2026};
+    ledger.add(Ledger::view(key), static_cast<std::int64_t>(100 + k), 1'000'000);
+    with_rows.insert(reg.patients[k]);
+  }
+  write_ledger(*reg.t.db, ledger);
+  BOOST_REQUIRE(with_rows.count(id_of(8001)));  // one not in the registry
+
+  RegistryImage too_small;
+  BOOST_TEST(!too_small.load(*reg.t.db, 299));  // 300 persons
+  BOOST_TEST(too_small.size() == 0u);
+
+  RegistryImage image;
+  BOOST_REQUIRE(image.load(*reg.t.db, 300));
+  BOOST_TEST(image.size() == 300u);
+  std::map<std::string, std::int64_t> given;  // patient -> used_fen, as the adjudicator keeps them
+  for (std::size_t i = 0; i < chunks.size(); ++i) {
+    std::vector<std::string> ids;
+    for (const auto& c : chunks[i]) ids.push_back(c.patient_id);
+    std::map<std::string, Person> persons;
+    std::vector<LedgerRow> rows;
+    image.fill(*reg.t.db, chunks[i], persons, rows);
+    BOOST_TEST(render(persons) == render(load_persons(*reg.t.db, ids)), "chunk " << i);
+    for (const auto& row : rows) given.emplace(std::get<0>(row.key), row.used_fen);
+    for (const auto& id : ids)
+      if (with_rows.count(id)) BOOST_TEST(given.count(id), "ledger rows of " << id << " by chunk " << i);
+  }
+  for (const auto& [id, used_fen] : given) BOOST_TEST(with_rows.count(id), id << " has no ledger row");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

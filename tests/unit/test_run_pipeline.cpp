@@ -1,12 +1,13 @@
-// Issue 7: the run's pipeline (loader thread with its person cache, adjudicator,
-// database thread; chunks in flight) must not change a byte of any batch. The
-// generated acceptance case runs with tiny chunks and caches (every chunk and
-// cache boundary crossed, the cache emptied again and again) and must give the
-// files and results of the default settings, over two batches (the ledger of
-// the first is loaded by the second).
+// Issue 7: the run's pipeline (loader thread with the registry read whole or
+// its person cache, adjudicator, database thread; chunks in flight) must not
+// change a byte of any batch. The generated acceptance case runs with tiny
+// chunks and caches (every chunk and cache boundary crossed, the cache emptied
+// again and again) and must give the files and results of the default
+// settings, over two batches (the ledger of the first is loaded by the second).
 #include <boost/test/unit_test.hpp>
 
 #include <sstream>
+#include <tuple>
 
 #include "adapters/registry/registry_csv.hpp"
 #include "batch/outputs.hpp"
@@ -24,7 +25,9 @@ struct Outcome {
   std::vector<std::vector<std::string>> results;          // per batch: one line per result
 };
 
-Outcome run_case(std::size_t claims_per_chunk, std::size_t patients_cached_max) {
+constexpr std::size_t kWhole = RunOptions{}.registry_image_persons_max;
+
+Outcome run_case(std::size_t claims_per_chunk, std::size_t patients_cached_max, std::size_t image_persons_max) {
   const std::string dir = std::string(RELIEF_SHARED_DIR) + "/cases/generated-1001";
   TempDir tmp;
   auto db = open_with_case_registries(tmp.file("relief.db"), dir);
@@ -41,6 +44,7 @@ Outcome run_case(std::size_t claims_per_chunk, std::size_t patients_cached_max) 
     opt.out_dir = tmp.file("out");
     opt.claims_per_chunk = claims_per_chunk;
     opt.patients_cached_max = patients_cached_max;
+    opt.registry_image_persons_max = image_persons_max;
     std::ostringstream out, err;
     RunResult r = run_batch(*db, channels, opt, out, err);
     BOOST_REQUIRE(!r.batch_id.empty());
@@ -63,20 +67,22 @@ Outcome run_case(std::size_t claims_per_chunk, std::size_t patients_cached_max) 
 BOOST_AUTO_TEST_SUITE(run_pipeline)
 
 BOOST_AUTO_TEST_CASE(chunk_and_cache_sizes_change_nothing) {
-  const Outcome base = run_case(2'000, 32'768);
+  const Outcome base = run_case(2'000, 32'768, kWhole);  // the registry read whole
   BOOST_REQUIRE_EQUAL(base.files.size(), 2u);
   BOOST_REQUIRE(base.results[0].size() > 100);
   BOOST_REQUIRE(base.results[1].size() > 100);
-  const std::pair<std::size_t, std::size_t> settings[] = {{1, 1}, {7, 5}, {13, 0}, {64, 100}};
-  for (const auto& [chunk, cache] : settings) {
-    const Outcome o = run_case(chunk, cache);
+  // Image bound 0: the registry is looked up chunk by chunk through the cache.
+  const std::tuple<std::size_t, std::size_t, std::size_t> settings[] = {
+      {1, 1, 0}, {7, 5, 0}, {13, 0, 0}, {64, 100, 0}, {2'000, 32'768, 0}, {1, 0, kWhole}, {7, 0, kWhole}};
+  for (const auto& [chunk, cache, image] : settings) {
+    const Outcome o = run_case(chunk, cache, image);
     BOOST_REQUIRE_EQUAL(o.files.size(), base.files.size());
     for (std::size_t b = 0; b < base.files.size(); ++b) {
       BOOST_TEST(o.results[b] == base.results[b], boost::test_tools::per_element());
       for (const auto& [name, bytes] : base.files[b]) {
         auto it = o.files[b].find(name);
-        BOOST_REQUIRE_MESSAGE(it != o.files[b].end(), name << " missing with chunk " << chunk << ", cache " << cache);
-        BOOST_TEST((it->second == bytes), name << " differs with chunk " << chunk << ", cache " << cache);
+        BOOST_REQUIRE_MESSAGE(it != o.files[b].end(), name << " missing with chunk " << chunk << ", cache " << cache << ", image " << image);
+        BOOST_TEST((it->second == bytes), name << " differs with chunk " << chunk << ", cache " << cache << ", image " << image);
       }
     }
   }
