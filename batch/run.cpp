@@ -375,7 +375,7 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
         // A registry small enough is read whole, in one pass; a bigger one
         // is looked up chunk by chunk, the recent persons remembered.
         whole_registry = registry_image.load(*reader, opt.registry_image_persons_max);
-        ClaimCursor cursor(*reader, std::max<std::size_t>(1, opt.claims_per_chunk));
+        ClaimCursor cursor(*reader, std::max<std::size_t>(1, opt.claims_per_chunk), opt.merged_feeds_max);
         for (;;) {
           ClaimChunk chunk;
           if (!cursor.next(chunk.claims, chunk.row_ids)) break;

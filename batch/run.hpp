@@ -6,6 +6,7 @@
 #include <string>
 
 #include "channels/channel.hpp"
+#include "src/core/limits.hpp"
 #include "src/store/db.hpp"
 
 namespace relief {
@@ -23,6 +24,9 @@ struct RunOptions {
   // a bigger one is looked up chunk by chunk through a cache of this many:
   std::size_t registry_image_persons_max = 1'048'576;
   std::size_t patients_cached_max = 98'304;   // persons the loader remembers, parents too (~120 bytes each)
+  // Feeds stored in processing order that the run merges (one statement each);
+  // with more, every claim goes through SQLite's sort (as feeds stored otherwise do).
+  std::size_t merged_feeds_max = limits::merged_feeds_max;
 };
 
 struct RunResult {

@@ -19,6 +19,12 @@ inline constexpr std::size_t csv_errors_listed_max = 1000;
 inline constexpr std::int64_t claims_per_batch_max = 50'000'000;
 inline constexpr std::int64_t batches_per_day_max = 99;   // NN in YYYYMMDD-NN
 inline constexpr std::size_t feeds_per_ingest_max = 100'000;
+// A feed of at most this many Claim elements has its claims stored in
+// processing order (held until the feed's end, ~0.5 KB each); a bigger one
+// in document order (issue 7: the batch merges the first kind, sorts the second).
+inline constexpr std::size_t feed_items_held_for_order_max = 16'384;
+// Feeds a batch merges (one open statement each); with more, the batch sorts all its claims.
+inline constexpr std::size_t merged_feeds_max = 1'024;
 inline constexpr std::size_t queued_feeds_max = 1'000'000;  // feeds one batch takes (their FeedIds held, ~80 bytes each)
 inline constexpr std::size_t rejections_shown_per_feed_max = 100'000;
 inline constexpr std::int64_t channel_files_max = 64;

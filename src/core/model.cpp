@@ -2,6 +2,13 @@
 
 namespace relief {
 
+bool before_in_processing_order(const Claim& a, const Claim& b) {
+  if (a.discharge_date != b.discharge_date) return a.discharge_date < b.discharge_date;
+  if (a.admission_date != b.admission_date) return a.admission_date < b.admission_date;
+  if (int c = a.hospital_code.compare(b.hospital_code)) return c < 0;
+  return a.claim_id < b.claim_id;
+}
+
 const char* to_string(Hukou v) { return v == Hukou::local ? "local" : "nonlocal"; }
 const char* to_string(Dibao v) {
   switch (v) {

@@ -34,6 +34,12 @@ struct Claim {
   std::int64_t position = 0;     // 1-based position in its feed
 };
 
+// SPEC 5's processing order: (DischargeDate, AdmissionDate, HospitalCode,
+// ClaimId), byte-wise, as SQLite orders the stored text (dates of years
+// 1000-9999 compare as their ISO text does; std::string compares bytes
+// unsigned, as SQLite's BINARY collation).
+bool before_in_processing_order(const Claim& a, const Claim& b);
+
 enum class Hukou { local, nonlocal };
 enum class Dibao { none, urban, rural };
 enum class Student { none, university, college, research, vocational, technical };

@@ -144,7 +144,7 @@ FeedVerdict ingest_one(Db& db, const FeedSource& src, FeedPipe& pipe, const Inge
 
   std::optional<Db::Tx> tx;
   tx.emplace(db);
-  FeedWriter w(db);
+  FeedWriter w(db, opt.feed_items_held_max);
   std::int64_t seq = w.next_feed_seq();
   bool hospital_known = false, feed_taken = false, mismatched = false;
 
@@ -183,7 +183,7 @@ FeedVerdict ingest_one(Db& db, const FeedSource& src, FeedPipe& pipe, const Inge
         item.rejection.feed_seq = seq;
         w.queue_rejection(std::move(item.rejection));
       }
-      if (w.flush_due()) take(w.flush(hospital_known));
+      if (w.flush_due()) take(w.flush(hospital_known, /*last=*/false));
     }
   }
   if (mismatched) {
@@ -192,7 +192,7 @@ FeedVerdict ingest_one(Db& db, const FeedSource& src, FeedPipe& pipe, const Inge
   }
   FeedParse p = pipe.result();
   std::int64_t valid_total_fen = pipe.valid_total_fen();
-  if (p.ok) take(w.flush(hospital_known));
+  if (p.ok) take(w.flush(hospital_known, /*last=*/true));
   v.claims_total = p.claim_elements;
   if (!p.ok) {
     v.code = p.code;

@@ -45,6 +45,10 @@ struct IngestOptions {
   // another hospital's is refused as HOSPITAL_MISMATCH and nothing at all is
   // stored (no feed row, no rejection, no claim). Empty: any hospital.
   std::string expected_hospital = {};
+  // A feed of at most this many claims (and claim rejections) is held whole
+  // and its claims stored in processing order (FeedWriter); 0: document order
+  // always (tests: what a batch sorts instead of merging).
+  std::size_t feed_items_held_max = limits::feed_items_held_for_order_max;
 };
 
 FeedVerdict ingest_feed(Db& db, const FeedSource& src, const IngestOptions& opt);

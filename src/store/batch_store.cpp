@@ -102,30 +102,12 @@ std::int64_t count_batch_rejections(Db& db, const std::string& batch_id) {
   return n;
 }
 
-struct ClaimCursor::Impl {
-  Impl(Db& db, std::size_t rows)
-      // Byte-wise order (SQLite's BINARY collation; PostgreSQL needs COLLATE "C").
-      // The sort carries whole rows: only the columns adjudication reads.
-      : st(db,
-           "SELECT c.rowid, c.hospital_code, c.claim_id, c.feed_seq, c.patient_id, c.birth_date, c.admission_date,"
-           " c.discharge_date, c.diagnoses, c.accident, c.in_scope_fen, c.out_of_scope_fen, c.special_approval"
-           " FROM feeds f CROSS JOIN claims c WHERE c.feed_seq = f.seq AND f.batch_id IS NULL"
-           " ORDER BY c.discharge_date, c.admission_date, c.hospital_code, c.claim_id"),
-        chunk_rows(rows) {
-    SqlStmt feeds(db, "SELECT seq, feed_id FROM feeds WHERE batch_id IS NULL");
-    while (feeds.step()) {
-      if (feed_ids.size() >= limits::queued_feeds_max)
-        throw DbError("database: more than " + std::to_string(limits::queued_feeds_max) + " feeds queued");
-      feed_ids.emplace(feeds.int64(0), feeds.string(1));
-    }
-  }
-  SqlStmt st;
-  std::size_t chunk_rows;
-  std::unordered_map<std::int64_t, std::string> feed_ids;  // the queued feeds' seq -> FeedId
-  bool done = false;
-};
-
 namespace {
+// The columns adjudication reads, in the order read_claim reads them.
+constexpr const char* kCursorColumns =
+    "c.rowid, c.hospital_code, c.claim_id, c.feed_seq, c.patient_id, c.birth_date, c.admission_date,"
+    " c.discharge_date, c.diagnoses, c.accident, c.in_scope_fen, c.out_of_scope_fen, c.special_approval";
+
 // The next row of a cursor read chunk by chunk: false once the statement is
 // done (it is then reset, and `done` keeps it from being stepped again).
 bool next_row(SqlStmt& st, bool& done) {
@@ -141,27 +123,92 @@ Date stored_date(const SqlStmt& st, int column) {
   if (!d) throw DbError("database: claims row has an invalid date '" + st.string(column) + "'");
   return *d;
 }
+
+// One stream of claims in processing order: a feed's rows, or SQLite's sort.
+struct ClaimStream {
+  ClaimStream(Db& db, const std::string& sql) : st(db, sql.c_str()) {}
+  SqlStmt st;
+  std::int64_t feed_seq = 0;        // a merged feed's; 0: the sorted claims of other feeds
+  std::int64_t rows_expected = 0;   // a merged feed's accepted claims
+  std::int64_t rows_read = 0;
+  std::int64_t head_row = 0;        // the next claim's row id, when has_head
+  Claim head;
+  bool has_head = false;
+  bool done = false;
+};
 }  // namespace
 
-ClaimCursor::ClaimCursor(Db& db, std::size_t chunk_rows) : impl_(new Impl(db, chunk_rows)) {
-  assert(chunk_rows > 0);
-}
-ClaimCursor::~ClaimCursor() = default;
+struct ClaimCursor::Impl {
+  Impl(Db& db, std::size_t rows, std::size_t merged_feeds_max) : chunk_rows(rows) {
+    struct Queued {
+      std::int64_t seq, first_row, accepted;
+    };
+    std::vector<Queued> in_order;
+    bool any_other = false;
+    SqlStmt feeds(db, "SELECT seq, feed_id, first_claim_row, claims_accepted FROM feeds WHERE batch_id IS NULL"
+                      " ORDER BY seq");
+    while (feeds.step()) {
+      if (feed_ids.size() >= limits::queued_feeds_max)
+        throw DbError("database: more than " + std::to_string(limits::queued_feeds_max) + " feeds queued");
+      feed_ids.emplace(feeds.int64(0), feeds.string(1));
+      if (feeds.int64(3) <= 0) continue;  // no claim
+      if (feeds.is_null(2)) any_other = true;
+      else in_order.push_back({feeds.int64(0), feeds.int64(2), feeds.int64(3)});
+    }
+    const bool merge = in_order.size() <= merged_feeds_max;
+    if (!merge) any_other = true;
+    if (any_other) {
+      // Byte-wise order (SQLite's BINARY collation; PostgreSQL needs COLLATE "C").
+      // The sort carries whole rows: only the columns adjudication reads.
+      streams.push_back(std::make_unique<ClaimStream>(
+          db, std::string("SELECT ") + kCursorColumns +
+                  " FROM feeds f CROSS JOIN claims c WHERE c.feed_seq = f.seq AND f.batch_id IS NULL" +
+                  (merge ? " AND f.first_claim_row IS NULL" : "") +
+                  " ORDER BY c.discharge_date, c.admission_date, c.hospital_code, c.claim_id"));
+    }
+    if (merge) {
+      const std::string sql =
+          std::string("SELECT ") + kCursorColumns + " FROM claims c WHERE c.rowid BETWEEN ? AND ? ORDER BY c.rowid";
+      for (const auto& q : in_order) {
+        auto s = std::make_unique<ClaimStream>(db, sql);
+        s->feed_seq = q.seq;
+        s->rows_expected = q.accepted;
+        s->st.bind(1, q.first_row).bind(2, q.first_row + q.accepted - 1);
+        streams.push_back(std::move(s));
+      }
+    }
+  }
 
-bool ClaimCursor::next(std::vector<Claim>& out, std::vector<std::int64_t>& row_ids) {
-  auto& i = *impl_;
-  out.clear();
-  if (i.done) return false;
-  out.reserve(i.chunk_rows);
-  while (out.size() < i.chunk_rows && next_row(i.st, i.done)) {
-    const auto& st = i.st;
-    row_ids.push_back(st.int64(0));
+  // The stream's next claim into its head; false at its end.
+  bool advance(ClaimStream& s) {
+    s.has_head = false;
+    if (s.done) return false;
+    if (!s.st.step()) {
+      s.done = true;
+      s.st.reset();
+      if (s.feed_seq != 0 && s.rows_read != s.rows_expected)
+        throw DbError("database: feed " + std::to_string(s.feed_seq) + " has " + std::to_string(s.rows_read) +
+                      " claims in its rows, not " + std::to_string(s.rows_expected));
+      return false;
+    }
     Claim c;
+    read_claim(s.st, c);
+    if (s.feed_seq != 0 && c.feed_seq != s.feed_seq)
+      throw DbError("database: a claim of feed " + std::to_string(c.feed_seq) + " in the rows of feed " +
+                    std::to_string(s.feed_seq));
+    ++s.rows_read;
+    s.head_row = s.st.int64(0);
+    s.head = std::move(c);
+    s.has_head = true;
+    return true;
+  }
+
+  void read_claim(const SqlStmt& st, Claim& c) const {
     c.hospital_code = st.string(1);
     c.claim_id = st.string(2);
     c.feed_seq = st.int64(3);
-    auto feed = i.feed_ids.find(c.feed_seq);
-    if (feed == i.feed_ids.end()) throw DbError("database: claim " + c.claim_id + " of a feed not queued");
+    auto feed = feed_ids.find(c.feed_seq);
+    if (feed == feed_ids.end()) throw DbError("database: claim " + c.claim_id + " of a feed not queued");
     c.feed_id = feed->second;
     c.patient_id = st.string(4);
     c.birth_date = stored_date(st, 5);
@@ -172,7 +219,55 @@ bool ClaimCursor::next(std::vector<Claim>& out, std::vector<std::int64_t>& row_i
     c.in_scope_fen = st.int64(10);
     c.out_of_scope_fen = st.int64(11);
     c.special_approval = st.string(12);
-    out.push_back(std::move(c));
+  }
+
+  // Min-heap of the streams with a head, first in processing order on top
+  // (claims are unique by hospital and ClaimId, so there are no ties).
+  bool later(std::size_t a, std::size_t b) const {
+    return before_in_processing_order(streams[b]->head, streams[a]->head);
+  }
+  void start() {
+    started = true;
+    for (std::size_t i = 0; i < streams.size(); ++i)
+      if (advance(*streams[i])) heap.push_back(i);
+    std::make_heap(heap.begin(), heap.end(), [this](std::size_t a, std::size_t b) { return later(a, b); });
+  }
+
+  std::vector<std::unique_ptr<ClaimStream>> streams;
+  std::vector<std::size_t> heap;
+  std::size_t chunk_rows;
+  std::unordered_map<std::int64_t, std::string> feed_ids;  // the queued feeds' seq -> FeedId
+  bool started = false;
+};
+
+ClaimCursor::ClaimCursor(Db& db, std::size_t chunk_rows, std::size_t merged_feeds_max)
+    : impl_(new Impl(db, chunk_rows, merged_feeds_max)) {
+  assert(chunk_rows > 0);
+}
+ClaimCursor::~ClaimCursor() = default;
+
+bool ClaimCursor::next(std::vector<Claim>& out, std::vector<std::int64_t>& row_ids) {
+  auto& i = *impl_;
+  out.clear();
+  if (!i.started) i.start();
+  if (i.heap.empty()) return false;
+  out.reserve(i.chunk_rows);
+  const auto later = [&i](std::size_t a, std::size_t b) { return i.later(a, b); };
+  while (out.size() < i.chunk_rows && !i.heap.empty()) {
+    std::pop_heap(i.heap.begin(), i.heap.end(), later);
+    const std::size_t top = i.heap.back();
+    ClaimStream& s = *i.streams[top];
+    row_ids.push_back(s.head_row);
+    out.push_back(std::move(s.head));
+    s.head = Claim{};
+    if (!i.advance(s)) {
+      i.heap.pop_back();
+      continue;
+    }
+    // A merged feed's next claim comes after the one just taken.
+    if (s.feed_seq != 0 && !before_in_processing_order(out.back(), s.head))
+      throw DbError("database: the claims of feed " + std::to_string(s.feed_seq) + " are not in processing order");
+    std::push_heap(i.heap.begin(), i.heap.end(), later);
   }
   return !out.empty();
 }

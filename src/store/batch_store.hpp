@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "src/core/limits.hpp"
 #include "src/core/model.hpp"
 #include "src/engine/engine.hpp"
 #include "src/store/db.hpp"
@@ -71,9 +72,15 @@ std::int64_t count_batch_rejections(Db& db, const std::string& batch_id);
 // (memory does not grow with the batch). The claims carry what adjudication
 // and the results read; patient_name, sex, visit_type, total_fen,
 // insurance_paid_fen and position stay empty (the sort carries whole rows).
+//
+// Feeds stored in processing order (feeds.first_claim_row) are read row by
+// row and merged, up to `merged_feeds_max` of them; the claims of the other
+// feeds (all of them, past that bound) are sorted by SQLite and merged in as
+// one more stream. Each merged feed's rows are checked: its own claims, as
+// many as it accepted, in processing order.
 class ClaimCursor {
  public:
-  ClaimCursor(Db& db, std::size_t chunk_rows);
+  ClaimCursor(Db& db, std::size_t chunk_rows, std::size_t merged_feeds_max = limits::merged_feeds_max);
   ~ClaimCursor();
   // false when done; appends the claims' row ids (SQLite rowid) to row_ids.
   bool next(std::vector<Claim>& out, std::vector<std::int64_t>& row_ids);

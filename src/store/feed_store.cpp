@@ -2,6 +2,7 @@
 
 #include <Poco/Data/RecordSet.h>
 
+#include <algorithm>
 #include <optional>
 #include <unordered_set>
 
@@ -33,7 +34,10 @@ std::vector<std::string> decode_diagnoses(const std::string& text) {
   return out;
 }
 
-FeedWriter::FeedWriter(Db& db) : db_(db) { items_.reserve(kFlushItems); }
+FeedWriter::FeedWriter(Db& db, std::size_t items_held_max)
+    : db_(db), items_held_max_(items_held_max), in_order_(items_held_max > 0) {
+  items_.reserve(kFlushItems);
+}
 
 std::int64_t FeedWriter::next_feed_seq() {
   Poco::Int64 seq = 0;
@@ -54,11 +58,13 @@ void FeedWriter::insert_feed(const FeedRecord& f) {
 
 void FeedWriter::finish_feed(std::int64_t seq, const std::string& verdict, const std::string& detail,
                              std::int64_t total, std::int64_t accepted, std::int64_t rejected) {
-  Poco::Int64 s = seq, t = total, a = accepted, r = rejected;
-  std::string v = verdict, d = detail;
-  db_.session() << "UPDATE feeds SET verdict = ?, detail = ?, claims_total = ?, claims_accepted = ?,"
-                   " claims_rejected = ? WHERE seq = ?",
-      use(v), use(d), use(t), use(a), use(r), use(s), now;
+  SqlStmt st(db_,
+             "UPDATE feeds SET verdict = ?, detail = ?, claims_total = ?, claims_accepted = ?,"
+             " claims_rejected = ?, first_claim_row = ? WHERE seq = ?");
+  st.bind(1, verdict).bind(2, detail).bind(3, total).bind(4, accepted).bind(5, rejected).bind(7, seq);
+  if (first_claim_row_ > 0 && accepted > 0) st.bind(6, first_claim_row_);
+  else st.bind_null(6);
+  st.run();
 }
 
 void FeedWriter::insert_rejection(const RejectionRecord& r) {
@@ -82,21 +88,72 @@ void FeedWriter::queue_rejection(RejectionRecord r) {
   items_.push_back(std::move(it));
 }
 
-FeedWriter::Flushed FeedWriter::flush(bool store) {
+namespace {
+// Inserts a claim unless (hospital, ClaimId) is taken: true when inserted.
+class ClaimInsert {
+ public:
+  explicit ClaimInsert(Db& db)
+      : st_(db,
+            "INSERT INTO claims (hospital_code, claim_id, feed_seq, position, patient_id, patient_name,"
+            " birth_date, sex, visit_type, admission_date, discharge_date, diagnoses, accident, total_fen,"
+            " insurance_fen, in_scope_fen, out_of_scope_fen, special_approval)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (hospital_code, claim_id) DO NOTHING") {}
+  bool insert(const Claim& c) {
+    // Bound text is not copied: these locals live until run() returns.
+    const std::string birth = c.birth_date.iso(), adm = c.admission_date.iso(), dis = c.discharge_date.iso();
+    const std::string diag = encode_diagnoses(c.diagnoses);
+    const char sex = c.sex;
+    st_.bind(1, c.hospital_code).bind(2, c.claim_id).bind(3, c.feed_seq).bind(4, c.position);
+    st_.bind(5, c.patient_id).bind(6, c.patient_name).bind(7, birth).bind(8, std::string_view(&sex, 1));
+    st_.bind(9, c.visit_type).bind(10, adm).bind(11, dis).bind(12, diag);
+    st_.bind(13, std::int64_t{c.accident ? 1 : 0}).bind(14, c.total_fen).bind(15, c.insurance_paid_fen);
+    st_.bind(16, c.in_scope_fen).bind(17, c.out_of_scope_fen).bind(18, c.special_approval);
+    st_.run();
+    return st_.changes() == 1;  // 0: the key was taken (DO NOTHING)
+  }
+  std::int64_t last_row() const { return st_.last_insert_rowid(); }
+
+ private:
+  SqlStmt st_;
+};
+
+RejectionRecord duplicate_of(const Claim& c) {
+  RejectionRecord r;
+  r.feed_seq = c.feed_seq;
+  r.position = c.position;
+  r.hospital_code = c.hospital_code;
+  r.feed_id = c.feed_id;
+  r.claim_id = c.claim_id;
+  r.reason = "DUPLICATE";
+  r.detail = "ClaimId " + c.claim_id + " was already accepted from " + c.hospital_code;
+  return r;
+}
+
+void insert_rejections(Db& db, const std::vector<RejectionRecord>& rejections) {
+  if (rejections.empty()) return;
+  SqlStmt insert(db,
+                 "INSERT INTO rejections (seq, feed_seq, position, hospital_code, feed_id, claim_id, reason, detail,"
+                 " batch_id) VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM rejections), ?, ?, ?, ?, ?, ?, ?, NULL)");
+  for (const auto& r : rejections) {
+    insert.bind(1, r.feed_seq).bind(2, r.position).bind(3, r.hospital_code).bind(4, r.feed_id);
+    insert.bind(5, r.claim_id).bind(6, r.reason).bind(7, r.detail);
+    insert.run();
+  }
+}
+}  // namespace
+
+FeedWriter::Flushed FeedWriter::flush(bool store, bool last) {
+  if (in_order_ && last && store) return flush_in_order();
+  if (!last) in_order_ = false;  // the feed outgrew what is held: document order
   Flushed out;
   if (items_.empty()) return out;
   // In feed order: a claim is accepted unless (hospital, ClaimId) was taken
   // before: by earlier feeds, batches or flushes (the insert finds the key
   // there and does nothing) or earlier in this flush (`seen`, for a flush
   // that does not store).
-  std::optional<SqlStmt> insert_claim;
-  if (store)
-    insert_claim.emplace(db_,
-                   "INSERT INTO claims (hospital_code, claim_id, feed_seq, position, patient_id, patient_name,"
-                   " birth_date, sex, visit_type, admission_date, discharge_date, diagnoses, accident, total_fen,"
-                   " insurance_fen, in_scope_fen, out_of_scope_fen, special_approval)"
-                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                   " ON CONFLICT (hospital_code, claim_id) DO NOTHING");
+  std::optional<ClaimInsert> insert_claim;
+  if (store) insert_claim.emplace(db_);
   std::unordered_set<std::string> seen;
   for (auto& it : items_) {
     if (!it.is_claim) {
@@ -104,46 +161,45 @@ FeedWriter::Flushed FeedWriter::flush(bool store) {
       continue;
     }
     const Claim& c = it.claim;
-    bool accepted = false;
-    if (insert_claim) {
-      // Bound text is not copied: these locals live until run() returns.
-      const std::string birth = c.birth_date.iso(), adm = c.admission_date.iso(), dis = c.discharge_date.iso();
-      const std::string diag = encode_diagnoses(c.diagnoses);
-      const char sex = c.sex;
-      insert_claim->bind(1, c.hospital_code).bind(2, c.claim_id).bind(3, c.feed_seq).bind(4, c.position);
-      insert_claim->bind(5, c.patient_id).bind(6, c.patient_name).bind(7, birth).bind(8, std::string_view(&sex, 1));
-      insert_claim->bind(9, c.visit_type).bind(10, adm).bind(11, dis).bind(12, diag);
-      insert_claim->bind(13, std::int64_t{c.accident ? 1 : 0}).bind(14, c.total_fen).bind(15, c.insurance_paid_fen);
-      insert_claim->bind(16, c.in_scope_fen).bind(17, c.out_of_scope_fen).bind(18, c.special_approval);
-      insert_claim->run();
-      accepted = insert_claim->changes() == 1;  // 0: the key was taken (DO NOTHING)
-    } else {
-      accepted = seen.insert(c.claim_id).second;
-    }
-    if (accepted) {
-      ++out.accepted;
+    const bool accepted = insert_claim ? insert_claim->insert(c) : seen.insert(c.claim_id).second;
+    if (accepted) ++out.accepted;
+    else out.rejections.push_back(duplicate_of(c));
+  }
+  if (store) insert_rejections(db_, out.rejections);
+  items_.clear();
+  return out;
+}
+
+FeedWriter::Flushed FeedWriter::flush_in_order() {
+  Flushed out;
+  // Document order first: a ClaimId's first claim in the feed is the one
+  // that may be accepted (the feed's claims share its hospital).
+  std::unordered_set<std::string_view> seen;
+  std::vector<const Claim*> claims;
+  for (auto& it : items_) {
+    if (!it.is_claim) out.rejections.push_back(std::move(it.rejection));
+    else if (!seen.insert(it.claim.claim_id).second) out.rejections.push_back(duplicate_of(it.claim));
+    else claims.push_back(&it.claim);
+  }
+  std::sort(claims.begin(), claims.end(),
+            [](const Claim* a, const Claim* b) { return before_in_processing_order(*a, *b); });
+  ClaimInsert insert_claim(db_);
+  std::int64_t previous_row = 0;
+  for (const Claim* c : claims) {
+    if (!insert_claim.insert(*c)) {
+      out.rejections.push_back(duplicate_of(*c));  // taken before this feed
       continue;
     }
-    RejectionRecord r;
-    r.feed_seq = c.feed_seq;
-    r.position = c.position;
-    r.hospital_code = c.hospital_code;
-    r.feed_id = c.feed_id;
-    r.claim_id = c.claim_id;
-    r.reason = "DUPLICATE";
-    r.detail = "ClaimId " + c.claim_id + " was already accepted from " + c.hospital_code;
-    out.rejections.push_back(std::move(r));
+    const std::int64_t row = insert_claim.last_row();
+    if (previous_row == 0) first_claim_row_ = row;
+    else if (row != previous_row + 1) throw DbError("database: a feed's claims were not given consecutive rows");
+    previous_row = row;
+    ++out.accepted;
   }
-  if (store && !out.rejections.empty()) {
-    SqlStmt insert(db_,
-                   "INSERT INTO rejections (seq, feed_seq, position, hospital_code, feed_id, claim_id, reason, detail,"
-                   " batch_id) VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM rejections), ?, ?, ?, ?, ?, ?, ?, NULL)");
-    for (const auto& r : out.rejections) {
-      insert.bind(1, r.feed_seq).bind(2, r.position).bind(3, r.hospital_code).bind(4, r.feed_id);
-      insert.bind(5, r.claim_id).bind(6, r.reason).bind(7, r.detail);
-      insert.run();
-    }
-  }
+  // The rejections in document order, as flush() writes them.
+  std::stable_sort(out.rejections.begin(), out.rejections.end(),
+                   [](const RejectionRecord& a, const RejectionRecord& b) { return a.position < b.position; });
+  insert_rejections(db_, out.rejections);
   items_.clear();
   return out;
 }

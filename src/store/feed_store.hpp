@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "src/core/limits.hpp"
 #include "src/core/model.hpp"
 #include "src/store/db.hpp"
 
@@ -29,12 +30,18 @@ struct RejectionRecord {
 // One feed's intake, inside the caller's transaction. Claims and rejections
 // are queued in document order and written in bulk by flush(), which also
 // decides DUPLICATE (against every claim accepted before, in the database,
-// and the claims queued ahead in this feed). Memory: one flush's worth.
+// and the claims queued ahead in this feed). A feed of at most
+// `items_held_max` items is held whole and its accepted claims are stored in
+// processing order, in consecutive rows (first_claim_row() is the first);
+// a bigger one (any, when it is 0) is flushed every kFlushItems and stored in
+// document order.
+// Either way the same claims are accepted, the same rejections written, in
+// document order. Memory: `items_held_max` items at most.
 class FeedWriter {
  public:
   static constexpr std::size_t kFlushItems = 2'000;
 
-  explicit FeedWriter(Db& db);
+  explicit FeedWriter(Db& db, std::size_t items_held_max = limits::feed_items_held_for_order_max);
   std::int64_t next_feed_seq();
   void insert_feed(const FeedRecord& f);
   void finish_feed(std::int64_t seq, const std::string& verdict, const std::string& detail, std::int64_t total,
@@ -43,13 +50,17 @@ class FeedWriter {
 
   void queue_claim(Claim c);             // passed SPEC 3's checks (c.feed_seq set)
   void queue_rejection(RejectionRecord r);
-  bool flush_due() const { return items_.size() >= kFlushItems; }
+  bool flush_due() const { return items_.size() >= (in_order_ ? items_held_max_ : kFlushItems); }
   struct Flushed {
     std::int64_t accepted = 0;
     std::vector<RejectionRecord> rejections;  // in document order, DUPLICATEs included
   };
   // store=false (a feed that will be refused anyway): decide, write nothing.
-  Flushed flush(bool store);
+  // A flush before the feed's last gives up processing order for the feed.
+  Flushed flush(bool store, bool last);
+  // The row of the feed's first claim in processing order, after the last
+  // flush stored its claims in order; 0 when they are not (or none was accepted).
+  std::int64_t first_claim_row() const { return first_claim_row_; }
 
  private:
   struct Item {
@@ -57,7 +68,11 @@ class FeedWriter {
     Claim claim;
     RejectionRecord rejection;
   };
+  Flushed flush_in_order();
   Db& db_;
+  std::size_t items_held_max_;
+  bool in_order_ = true;
+  std::int64_t first_claim_row_ = 0;
   std::vector<Item> items_;
 };
 

@@ -159,6 +159,13 @@ const std::vector<std::vector<std::string>>& migrations() {
           "CREATE INDEX claims_feed ON claims(feed_seq)",
           "CREATE INDEX feeds_batch ON feeds(batch_id)",
       },
+      // 8: a feed whose claims are stored in processing order, in consecutive
+      // rows, says where they start (claims_accepted says how many): a batch
+      // merges such feeds instead of sorting their claims. NULL: document
+      // order (feeds stored before, and feeds too big to hold whole).
+      {
+          "ALTER TABLE feeds ADD COLUMN first_claim_row INTEGER",
+      },
   };
   return steps;
 }

@@ -79,5 +79,6 @@ std::string_view SqlStmt::text(int column) const {
 bool SqlStmt::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
 std::int64_t SqlStmt::changes() const { return sqlite3_changes64(db_); }
+std::int64_t SqlStmt::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 
 }  // namespace relief

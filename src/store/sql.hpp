@@ -48,6 +48,8 @@ class SqlStmt {
   bool is_null(int column) const;
   // Rows changed by the last insert or update on this connection.
   std::int64_t changes() const;
+  // The rowid of the last row inserted on this connection.
+  std::int64_t last_insert_rowid() const;
 
  private:
   [[noreturn]] void fail(int rc, const char* what) const;

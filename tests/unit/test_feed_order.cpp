@@ -1,0 +1,176 @@
+// Issue 7: a feed held whole stores its accepted claims in processing order,
+// in consecutive rows from feeds.first_claim_row; a feed stored in document
+// order (too big to hold, or held 0) has none. Either way the verdicts, the
+// claims accepted, their columns and the rejections (their order included)
+// are the same.
+#include <boost/test/unit_test.hpp>
+
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/Statement.h>
+
+#include <sstream>
+
+#include "batch/run.hpp"
+#include "src/intake/ingest.hpp"
+#include "tests/unit/test_support.hpp"
+
+using namespace relief;
+using namespace relief::test;
+
+namespace {
+
+FeedClaim claim(const std::string& id, const std::string& admission, const std::string& discharge) {
+  FeedClaim c;
+  c.claim_id = id;
+  c.admission = admission;
+  c.discharge = discharge;
+  return c;
+}
+
+// Three feeds of one hospital, claims out of processing order: within a
+// feed, a ClaimId twice (its second claim earlier in processing order), a
+// claim refused by SPEC 3's checks, claims on the same days told apart by
+// admission and ClaimId; the second feed repeats a ClaimId of the first
+// (a DUPLICATE found by the insert, after a later claim's rejection).
+std::vector<std::string> feed_files(TempDir& dir) {
+  std::vector<FeedClaim> a = {claim("A9", "2016-05-03", "2016-05-20"), claim("A1", "2016-05-02", "2016-05-10"),
+                              claim("A5", "2016-05-01", "2016-05-10"), claim("A10", "2016-05-01", "2016-05-10"),
+                              claim("A2", "2016-05-04", "2016-05-09"), claim("A5", "2016-04-01", "2016-04-02"),
+                              claim("A7", "2016-05-01", "2016-05-15")};
+  a[6].id_number = "440106198001010010";  // wrong check character: ID_CHECKSUM
+  std::vector<FeedClaim> b = {claim("B3", "2016-06-01", "2016-06-03"), claim("A1", "2016-01-01", "2016-01-02"),
+                              claim("B1", "2016-06-01", "2016-06-02"), claim("B2", "2016-05-30", "2016-06-03")};
+  b[3].id_number = "440106198001010010";  // after the DUPLICATE in the document, found before it
+  std::vector<FeedClaim> c;
+  for (int i = 0; i < 12; ++i) {
+    const std::string day = std::to_string(10 + (i * 7) % 12);
+    c.push_back(claim("C" + std::to_string(i), "2016-07-0" + std::to_string(1 + i % 9), "2016-07-" + day));
+  }
+  std::vector<std::string> paths;
+  int n = 0;
+  for (const auto& [id, claims] : std::vector<std::pair<std::string, std::vector<FeedClaim>>>{
+           {"F-A", a}, {"F-B", b}, {"F-C", c}}) {
+    FeedHeader h;
+    h.feed_id = id;
+    paths.push_back(dir.file("feed-" + std::to_string(n++) + ".xml"));
+    write_file(paths.back(), feed_xml(h, claims));
+  }
+  return paths;
+}
+
+// What must not depend on the storage order.
+struct Stored {
+  std::string verdicts, feeds, claims, rejections;
+};
+
+std::string rows_text(Db& db, const std::string& sql) {
+  Poco::Data::Statement st(db.session());
+  st << sql;
+  st.execute();
+  Poco::Data::RecordSet rs(st);
+  std::ostringstream s;
+  for (std::size_t row = 0; row < rs.rowCount(); ++row) {
+    for (std::size_t col = 0; col < rs.columnCount(); ++col) {
+      auto value = rs.value(col, row);
+      s << (value.isEmpty() ? std::string("NULL") : value.convert<std::string>()) << '|';
+    }
+    s << '\n';
+  }
+  return s.str();
+}
+
+Stored ingest_all(Db& db, const std::vector<std::string>& paths, std::size_t held_max) {
+  IngestOptions opt = default_ingest_options();
+  opt.feed_items_held_max = held_max;
+  Stored out;
+  for (const auto& p : paths) {
+    FeedVerdict v = ingest_feed(db, FeedSource{p, nullptr}, opt);
+    out.verdicts += outcome_name(v.outcome) + " " + v.code + " " + std::to_string(v.claims_accepted) + "/" +
+                    std::to_string(v.claims_rejected) + "\n";
+    for (const auto& r : v.rejections) out.verdicts += "  " + std::to_string(r.position) + " " + r.claim_id + " " + r.reason + "\n";
+  }
+  out.feeds = rows_text(db, "SELECT seq, hospital_code, feed_id, verdict, detail, claims_total, claims_accepted,"
+                            " claims_rejected FROM feeds ORDER BY seq");
+  // Every column but the row id, in a fixed order.
+  out.claims = rows_text(db, "SELECT hospital_code, claim_id, feed_seq, position, patient_id, patient_name, birth_date,"
+                             " sex, visit_type, admission_date, discharge_date, diagnoses, accident, total_fen,"
+                             " insurance_fen, in_scope_fen, out_of_scope_fen, special_approval FROM claims"
+                             " ORDER BY hospital_code, claim_id");
+  out.rejections = rows_text(db, "SELECT * FROM rejections ORDER BY seq");
+  return out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(feed_order)
+
+BOOST_AUTO_TEST_CASE(held_feeds_are_stored_in_processing_order_with_the_same_outcome) {
+  TempDir dir;
+  const auto paths = feed_files(dir);
+  TestDb held, document, mixed;
+  const Stored h = ingest_all(*held.db, paths, limits::feed_items_held_for_order_max);
+  const Stored d = ingest_all(*document.db, paths, 0);
+  const Stored m = ingest_all(*mixed.db, paths, 8);  // F-C (12 claims) is too big to hold
+
+  // A5 twice: the first in the document is accepted, the second a DUPLICATE;
+  // A1 again in F-B: a DUPLICATE; A7: ID_CHECKSUM.
+  BOOST_TEST(h.verdicts.find("6 A5 DUPLICATE") != std::string::npos, h.verdicts);
+  BOOST_TEST(h.verdicts.find("2 A1 DUPLICATE\n  4 B2 ID_CHECKSUM") != std::string::npos, h.verdicts);
+  BOOST_TEST(h.verdicts.find("7 A7 ID_CHECKSUM") != std::string::npos, h.verdicts);
+  BOOST_TEST(count_rows(*held.db, "SELECT count(*) FROM claims WHERE claim_id = 'A5' AND position = 3") == 1);
+  for (const Stored* other : {&d, &m}) {
+    BOOST_TEST(other->verdicts == h.verdicts);
+    BOOST_TEST(other->feeds == h.feeds);
+    BOOST_TEST(other->claims == h.claims);
+    BOOST_TEST(other->rejections == h.rejections);
+  }
+
+  // Held: each feed's claims in consecutive rows from first_claim_row, in
+  // processing order, and nothing else in those rows.
+  const std::string order = " ORDER BY discharge_date, admission_date, hospital_code, claim_id";
+  BOOST_TEST(count_rows(*held.db, "SELECT count(*) FROM feeds WHERE first_claim_row IS NULL") == 0);
+  for (std::int64_t seq = 1; seq <= 3; ++seq) {
+    const std::string f = std::to_string(seq);
+    const std::string range =
+        "(SELECT first_claim_row FROM feeds WHERE seq = " + f + ") AND (SELECT first_claim_row + claims_accepted - 1"
+        " FROM feeds WHERE seq = " + f + ")";
+    const std::string by_row = rows_text(*held.db, "SELECT claim_id, feed_seq FROM claims WHERE rowid BETWEEN " +
+                                                       range + " ORDER BY rowid");
+    BOOST_TEST(by_row == rows_text(*held.db, "SELECT claim_id, feed_seq FROM claims WHERE feed_seq = " + f + order),
+               "feed " << f);
+  }
+  // Document order: none; mixed: the feeds held only.
+  BOOST_TEST(count_rows(*document.db, "SELECT count(*) FROM feeds WHERE first_claim_row IS NOT NULL") == 0);
+  BOOST_TEST(rows_text(*mixed.db, "SELECT feed_id FROM feeds WHERE first_claim_row IS NULL") == "F-C|\n");
+  BOOST_TEST(rows_text(*document.db, "SELECT claim_id FROM claims WHERE feed_seq = 1 ORDER BY rowid") ==
+             "A9|\nA1|\nA5|\nA10|\nA2|\n");
+  BOOST_TEST(rows_text(*held.db, "SELECT claim_id FROM claims WHERE feed_seq = 1 ORDER BY rowid") ==
+             "A2|\nA10|\nA5|\nA1|\nA9|\n");
+}
+
+BOOST_AUTO_TEST_CASE(a_batch_refuses_feed_rows_that_are_not_what_the_feed_says) {
+  TempDir dir;
+  const auto paths = feed_files(dir);
+  ChannelSet channels = ChannelSet::load(RELIEF_SOURCE_DIR "/channels");
+  // One row off: the range starts inside the feed and ends in the next one;
+  // one claim fewer: the range misses one; rows reordered: out of order.
+  for (const std::string tamper : {"UPDATE feeds SET first_claim_row = first_claim_row + 1 WHERE seq = 1",
+                                   "UPDATE feeds SET claims_accepted = claims_accepted + 1 WHERE seq = 3",
+                                   "UPDATE claims SET discharge_date = '2016-12-31' WHERE claim_id = 'A2'"}) {
+    TestDb t;
+    ingest_all(*t.db, paths, limits::feed_items_held_for_order_max);
+    t.db->session() << tamper, Poco::Data::Keywords::now;
+    RunOptions opt;
+    opt.date = "2017-01-02";
+    opt.out_dir = dir.file("out");
+    std::ostringstream out, err;
+    BOOST_CHECK_THROW(run_batch(*t.db, channels, opt, out, err), DbError);
+    BOOST_TEST(count_rows(*t.db, "SELECT count(*) FROM batches") == 0, tamper);
+    // The same rows sorted by SQLite: the batch runs.
+    opt.merged_feeds_max = 0;
+    if (tamper.find("claims_accepted") == std::string::npos)
+      BOOST_TEST(!run_batch(*t.db, channels, opt, out, err).batch_id.empty(), tamper);
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
