@@ -64,8 +64,10 @@ std::optional<StoredClaim> find_claim(Db& db, const std::string& hospital_code, 
   Statement st(db.session());
   st << "SELECT f.feed_id AS feed_id, c.patient_id AS patient_id, c.admission_date AS admission_date,"
         " c.discharge_date AS discharge_date, c.visit_type AS visit_type, c.total_fen AS total_fen,"
-        " c.in_scope_fen AS in_scope_fen, c.out_of_scope_fen AS out_of_scope_fen, r.batch_id AS batch_id"
+        " c.in_scope_fen AS in_scope_fen, c.out_of_scope_fen AS out_of_scope_fen,"
+        " COALESCE(fr.batch_id, r.batch_id) AS batch_id"
         " FROM claims c JOIN feeds f ON f.seq = c.feed_seq LEFT JOIN claim_results r ON r.claim_row = c.rowid"
+        " LEFT JOIN feed_results fr ON fr.feed_seq = c.feed_seq"
         " WHERE c.hospital_code = ? AND c.claim_id = ?",
       use(h), use(c);
   st.execute();

@@ -59,24 +59,81 @@ void claim_queue_for_batch(Db& db, const std::string& batch_id) {
   db.session() << "UPDATE feeds SET batch_id = ? WHERE batch_id IS NULL AND verdict <> 'pending'", use(b), now;
 }
 
+namespace {
+constexpr int kPositionBytes = 4;  // a result position in feed_results.positions
+static_assert(limits::claims_per_batch_max < (std::int64_t{1} << (8 * kPositionBytes)));
+
+void put_position(std::string& positions, std::size_t slot, std::int64_t position) {
+  for (int b = 0; b < kPositionBytes; ++b)
+    positions[slot * kPositionBytes + b] = static_cast<char>((position >> (8 * b)) & 0xFF);
+}
+std::int64_t get_position(std::string_view positions, std::size_t slot) {
+  std::int64_t position = 0;
+  for (int b = 0; b < kPositionBytes; ++b)
+    position |= std::int64_t{static_cast<unsigned char>(positions[slot * kPositionBytes + b])} << (8 * b);
+  return position;
+}
+}  // namespace
+
 void mark_claims_adjudicated(Db& db, const std::string& batch_id, std::vector<std::int64_t>&& row_ids) {
-  // In row order: claim_results is appended to, front to back.
-  // Each entry becomes (row id << 26 | result position) and the vector is
-  // sorted in place: no second array of pairs (16 bytes a claim at the peak).
+  if (static_cast<std::int64_t>(row_ids.size()) > limits::claims_per_batch_max)
+    throw std::logic_error("batch " + batch_id + ": more claims than claims_per_batch_max");
+  const auto claims = static_cast<std::int64_t>(row_ids.size());
+  // The batch's feeds stored in processing order: one feed_results row each.
+  struct Feed {
+    std::int64_t seq, first_row, rows, filled = 0;
+    std::string positions;  // kPositionBytes per claim row, 0: none yet
+  };
+  std::vector<Feed> feeds;
+  {
+    SqlStmt st(db,
+               "SELECT seq, first_claim_row, claims_accepted FROM feeds WHERE batch_id = ?"
+               " AND first_claim_row IS NOT NULL AND claims_accepted > 0 ORDER BY first_claim_row");
+    st.bind(1, batch_id);
+    while (st.step()) {
+      Feed f{st.int64(0), st.int64(1), st.int64(2), 0, {}};
+      if (f.rows > claims) throw std::logic_error("batch " + batch_id + ": a feed with more claims than the batch");
+      if (!feeds.empty() && feeds.back().first_row + feeds.back().rows > f.first_row)
+        throw std::logic_error("batch " + batch_id + ": the claim rows of two feeds overlap");
+      f.positions.assign(static_cast<std::size_t>(f.rows) * kPositionBytes, '\0');
+      feeds.push_back(std::move(f));
+    }
+  }
+  // Claims in no such feed: (row id << 26 | result position), sorted in place
+  // so that claim_results is appended to, front to back.
   constexpr int kPositionBits = 26;
   static_assert(limits::claims_per_batch_max < (std::int64_t{1} << kPositionBits));
   constexpr std::int64_t kRowIdMax = (std::int64_t{1} << (63 - kPositionBits)) - 1;  // ~1.4e11 claim rows
-  if (static_cast<std::int64_t>(row_ids.size()) > limits::claims_per_batch_max)
-    throw std::logic_error("batch " + batch_id + ": more claims than claims_per_batch_max");
+  std::size_t others = 0;
   for (std::size_t k = 0; k < row_ids.size(); ++k) {
     const std::int64_t row = row_ids[k];
+    const auto position = static_cast<std::int64_t>(k + 1);
+    auto f = std::upper_bound(feeds.begin(), feeds.end(), row,
+                              [](std::int64_t r, const Feed& feed) { return r < feed.first_row; });
+    if (f != feeds.begin() && row < std::prev(f)->first_row + std::prev(f)->rows) {
+      Feed& feed = *std::prev(f);
+      const auto slot = static_cast<std::size_t>(row - feed.first_row);
+      // A claim adjudicated twice fails here (and in claim_results, by its key).
+      if (get_position(feed.positions, slot) != 0)
+        throw std::logic_error("batch " + batch_id + ": claim row " + std::to_string(row) + " adjudicated twice");
+      put_position(feed.positions, slot, position);
+      ++feed.filled;
+      continue;
+    }
     if (row <= 0 || row > kRowIdMax)
       throw std::logic_error("batch " + batch_id + ": claim row id " + std::to_string(row) + " out of range");
-    row_ids[k] = (row << kPositionBits) | static_cast<std::int64_t>(k + 1);
+    row_ids[others++] = (row << kPositionBits) | position;
+  }
+  row_ids.resize(others);
+  SqlStmt feed_results(db, "INSERT INTO feed_results (feed_seq, batch_id, positions) VALUES (?, ?, ?)");
+  feed_results.bind(2, batch_id);
+  for (const auto& f : feeds) {
+    if (f.filled != f.rows)
+      throw std::logic_error("batch " + batch_id + ": feed " + std::to_string(f.seq) + " has claims without a result");
+    feed_results.bind(1, f.seq).bind_blob(3, f.positions);
+    feed_results.run();
   }
   std::sort(row_ids.begin(), row_ids.end());
-  const auto claims = static_cast<std::int64_t>(row_ids.size());
-  // A claim adjudicated twice fails here: claim_row is the key.
   SqlStmt st(db, "INSERT INTO claim_results (claim_row, batch_id, result_position) VALUES (?, ?, ?)");
   st.bind(2, batch_id);
   for (const std::int64_t packed : row_ids) {
@@ -86,12 +143,15 @@ void mark_claims_adjudicated(Db& db, const std::string& batch_id, std::vector<st
   std::vector<std::int64_t>().swap(row_ids);
   // Invariant: every claim of the batch's feeds got its result in this batch
   // (and only those: a result for a claim of another feed would be extra).
+  // The feeds above are covered row by row; the claims of the others must be
+  // the rest, each with its claim_results row.
   Poco::Int64 with_result = 0;
   std::string b = batch_id;
   db.session() << "SELECT count(*) FROM feeds f CROSS JOIN claims c CROSS JOIN claim_results r"
-                  " WHERE f.batch_id = ? AND c.feed_seq = f.seq AND r.claim_row = c.rowid AND r.batch_id = f.batch_id",
+                  " WHERE f.batch_id = ? AND (f.first_claim_row IS NULL OR f.claims_accepted <= 0)"
+                  " AND c.feed_seq = f.seq AND r.claim_row = c.rowid AND r.batch_id = f.batch_id",
       use(b), into(with_result), now;
-  if (with_result != claims || count_batch_claims(db, batch_id) != claims)
+  if (with_result != static_cast<std::int64_t>(others) || count_batch_claims(db, batch_id) != claims)
     throw std::logic_error("batch " + batch_id + ": claims of its feeds without a result, or results of other claims");
 }
 
@@ -609,15 +669,40 @@ std::int64_t count_batch_feeds(Db& db, const std::string& batch_id, bool refused
 
 std::optional<std::pair<std::string, ResultRow>> find_result(Db& db, const std::string& hospital_code,
                                                              const std::string& claim_id) {
-  std::string h = hospital_code, c = claim_id;
+  // Where the claim's result is: its feed's feed_results row, or its own
+  // claim_results row (feeds not stored in processing order, batches before schema 9).
+  std::string where_batch;
+  std::int64_t where_position = 0;
+  {
+    SqlStmt st(db,
+               "SELECT fr.batch_id, substr(fr.positions, (c.rowid - f.first_claim_row) * 4 + 1, 4),"
+               " cr.batch_id, cr.result_position FROM claims c JOIN feeds f ON f.seq = c.feed_seq"
+               " LEFT JOIN feed_results fr ON fr.feed_seq = c.feed_seq"
+               " LEFT JOIN claim_results cr ON cr.claim_row = c.rowid"
+               " WHERE c.hospital_code = ? AND c.claim_id = ?");
+    st.bind(1, hospital_code).bind(2, claim_id);
+    if (!st.step()) return std::nullopt;
+    if (!st.is_null(0)) {
+      const std::string_view bytes = st.text(1);  // the blob's 4 bytes (text() gives any column's bytes)
+      if (bytes.size() != kPositionBytes) throw DbError("database: feed_results lacks claim " + claim_id);
+      where_batch = st.string(0);
+      where_position = get_position(bytes, 0);
+    } else if (!st.is_null(2)) {
+      where_batch = st.string(2);
+      where_position = st.int64(3);
+    } else {
+      return std::nullopt;  // not adjudicated yet
+    }
+  }
+  std::string h = hospital_code, c = claim_id, wb = where_batch;
+  Poco::Int64 wp = where_position;
   std::vector<std::string> batch, feed, patient, discharge, trace;
   std::vector<Poco::Int64> pos, burden, paid;
   db.session() << "SELECT r.batch_id, r.position, r.feed_id, r.patient_id, r.discharge_date, r.burden_fen,"
-                  " r.total_paid_fen, r.trace FROM claims c JOIN claim_results cr ON cr.claim_row = c.rowid"
-                  " JOIN results r ON r.batch_id = cr.batch_id AND r.position = cr.result_position"
-                  " WHERE c.hospital_code = ? AND c.claim_id = ?",
-      use(h), use(c), into(batch), into(pos), into(feed), into(patient), into(discharge), into(burden), into(paid),
-      into(trace), now;
+                  " r.total_paid_fen, r.trace FROM results r"
+                  " WHERE r.batch_id = ? AND r.position = ? AND r.hospital_code = ? AND r.claim_id = ?",
+      use(wb), use(wp), use(h), use(c), into(batch), into(pos), into(feed), into(patient), into(discharge),
+      into(burden), into(paid), into(trace), now;
   if (batch.empty()) return std::nullopt;
   ResultRow r;
   r.position = pos[0];

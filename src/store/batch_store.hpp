@@ -60,9 +60,10 @@ std::string next_batch_id(Db& db, const std::string& batch_date, std::int64_t& s
 // is queued while its feed is: marking the feeds takes their claims.
 void claim_queue_for_batch(Db& db, const std::string& batch_id);
 // At the end of the batch's transaction: the claims of its feeds, given by
-// row id in processing order, get their result's position (claim_results: how
-// explain and the API find a claim's result). Throws unless exactly the
-// claims of the batch's feeds got one.
+// row id in processing order, get their result's position, how explain and
+// the API find a claim's result: one feed_results row per feed stored in
+// processing order, one claim_results row per other claim. Throws unless
+// exactly the claims of the batch's feeds got one.
 void mark_claims_adjudicated(Db& db, const std::string& batch_id, std::vector<std::int64_t>&& row_ids);
 std::int64_t count_batch_rejections(Db& db, const std::string& batch_id);
 

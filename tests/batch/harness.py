@@ -33,6 +33,7 @@ DB_TABLES = {
     "claims": set(),
     "rejections": set(),
     "feeds": {"received_at"},
+    "feed_results": set(),
 }
 # Tables compared through a query instead (row ids are not part of the result).
 DB_QUERIES = {

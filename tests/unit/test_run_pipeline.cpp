@@ -81,9 +81,15 @@ Outcome run_case(const Settings& set) {
       written[e.path().filename().string()] = read_file(e.path().string());
     BOOST_TEST((written == o.files.back()), "the run's files equal the export of batch " << r.batch_id);
     std::vector<std::string> lines;
-    for (const auto& row : load_results(*db, r.batch_id))
+    for (const auto& row : load_results(*db, r.batch_id)) {
+      // How explain and the API find it (feed_results or claim_results).
+      const auto found = find_result(*db, row.hospital_code, row.claim_id);
+      BOOST_TEST((found && found->first == r.batch_id && found->second.position == row.position &&
+                  found->second.trace == row.trace),
+                 row.hospital_code << " " << row.claim_id << " with " << set);
       lines.push_back(std::to_string(row.position) + " " + row.hospital_code + " " + row.claim_id + " " + row.paid +
                       " " + row.trace);
+    }
     o.results.push_back(std::move(lines));
   }
   // The feeds were stored as the settings say.
