@@ -92,6 +92,7 @@ void FeedPipe::parse_feed(const FeedSource& src, const std::string& encoding) {
   RawHeader header;
   std::optional<Date> created;
   Message batch;
+  batch.items.reserve(kItemsPerMessage);
   std::int64_t valid_total = 0;
   FeedCallbacks cb;
   cb.on_header = [&](const RawHeader& h) {
@@ -122,6 +123,7 @@ void FeedPipe::parse_feed(const FeedSource& src, const std::string& encoding) {
     if (batch.items.size() >= kItemsPerMessage) {
       push(std::move(batch));
       batch = Message{};
+      batch.items.reserve(kItemsPerMessage);
     }
   };
   FeedParse parse;
