@@ -419,8 +419,7 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
       }
     } joiner{loader, worker, to_adjudicate, adjudicated};
     std::int64_t position = 0;
-    std::vector<std::int64_t> claim_rows;  // in processing order: 8 bytes a claim
-    claim_rows.reserve(static_cast<std::size_t>(claims_total));
+    ClaimResultMarks marks(db, batch_id);  // where each claim's result is
     Adjudicated done;
     while (adjudicated.pop(done)) {
       if (done.error) std::rethrow_exception(done.error);
@@ -432,7 +431,7 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
       }
       for (const auto& block : done.traces) writer.add_trace_block(batch_id, block);
       prewritten.sink->write(done.jsonl);
-      claim_rows.insert(claim_rows.end(), done.row_ids.begin(), done.row_ids.end());
+      for (const std::int64_t row : done.row_ids) marks.add(row);
       position += static_cast<std::int64_t>(done.results.size());
       progress.tick(position);
     }
@@ -483,7 +482,7 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
       }
       payments.prepare(totals);
     });
-    mark_claims_adjudicated(db, batch_id, std::move(claim_rows));
+    marks.write(db);
     phase("claims marked");
 
     insert_batch_channels(db, batch_id, totals);

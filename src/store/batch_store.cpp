@@ -75,84 +75,94 @@ std::int64_t get_position(std::string_view positions, std::size_t slot) {
 }
 }  // namespace
 
-void mark_claims_adjudicated(Db& db, const std::string& batch_id, std::vector<std::int64_t>&& row_ids) {
-  if (static_cast<std::int64_t>(row_ids.size()) > limits::claims_per_batch_max)
-    throw std::logic_error("batch " + batch_id + ": more claims than claims_per_batch_max");
-  const auto claims = static_cast<std::int64_t>(row_ids.size());
-  // The batch's feeds stored in processing order: one feed_results row each.
+struct ClaimResultMarks::Impl {
   struct Feed {
     std::int64_t seq, first_row, rows, filled = 0;
     std::string positions;  // kPositionBytes per claim row, 0: none yet
   };
-  std::vector<Feed> feeds;
-  {
-    SqlStmt st(db,
-               "SELECT seq, first_claim_row, claims_accepted FROM feeds WHERE batch_id = ?"
-               " AND first_claim_row IS NOT NULL AND claims_accepted > 0 ORDER BY first_claim_row");
-    st.bind(1, batch_id);
-    while (st.step()) {
-      Feed f{st.int64(0), st.int64(1), st.int64(2), 0, {}};
-      if (f.rows > claims) throw std::logic_error("batch " + batch_id + ": a feed with more claims than the batch");
-      if (!feeds.empty() && feeds.back().first_row + feeds.back().rows > f.first_row)
-        throw std::logic_error("batch " + batch_id + ": the claim rows of two feeds overlap");
-      f.positions.assign(static_cast<std::size_t>(f.rows) * kPositionBytes, '\0');
-      feeds.push_back(std::move(f));
-    }
-  }
-  // Claims in no such feed: (row id << 26 | result position), sorted in place
-  // so that claim_results is appended to, front to back.
-  constexpr int kPositionBits = 26;
+  std::string batch_id;
+  std::vector<Feed> feeds;        // the batch's feeds stored in processing order, by first row
+  std::vector<std::int64_t> others;  // (row id << kPositionBits | result position)
+  std::int64_t claims = 0;
+  static constexpr int kPositionBits = 26;
   static_assert(limits::claims_per_batch_max < (std::int64_t{1} << kPositionBits));
-  constexpr std::int64_t kRowIdMax = (std::int64_t{1} << (63 - kPositionBits)) - 1;  // ~1.4e11 claim rows
-  std::size_t others = 0;
-  for (std::size_t k = 0; k < row_ids.size(); ++k) {
-    const std::int64_t row = row_ids[k];
-    const auto position = static_cast<std::int64_t>(k + 1);
-    auto f = std::upper_bound(feeds.begin(), feeds.end(), row,
-                              [](std::int64_t r, const Feed& feed) { return r < feed.first_row; });
-    if (f != feeds.begin() && row < std::prev(f)->first_row + std::prev(f)->rows) {
-      Feed& feed = *std::prev(f);
-      const auto slot = static_cast<std::size_t>(row - feed.first_row);
-      // A claim adjudicated twice fails here (and in claim_results, by its key).
-      if (get_position(feed.positions, slot) != 0)
-        throw std::logic_error("batch " + batch_id + ": claim row " + std::to_string(row) + " adjudicated twice");
-      put_position(feed.positions, slot, position);
-      ++feed.filled;
-      continue;
-    }
-    if (row <= 0 || row > kRowIdMax)
-      throw std::logic_error("batch " + batch_id + ": claim row id " + std::to_string(row) + " out of range");
-    row_ids[others++] = (row << kPositionBits) | position;
+  static constexpr std::int64_t kRowIdMax = (std::int64_t{1} << (63 - kPositionBits)) - 1;  // ~1.4e11 claim rows
+};
+
+ClaimResultMarks::ClaimResultMarks(Db& db, const std::string& batch_id) : impl_(new Impl) {
+  auto& i = *impl_;
+  i.batch_id = batch_id;
+  SqlStmt st(db,
+             "SELECT seq, first_claim_row, claims_accepted FROM feeds WHERE batch_id = ?"
+             " AND first_claim_row IS NOT NULL AND claims_accepted > 0 ORDER BY first_claim_row");
+  st.bind(1, i.batch_id);
+  while (st.step()) {
+    Impl::Feed f{st.int64(0), st.int64(1), st.int64(2), 0, {}};
+    if (f.rows > limits::claims_per_batch_max)
+      throw std::logic_error("batch " + batch_id + ": a feed with more claims than claims_per_batch_max");
+    if (!i.feeds.empty() && i.feeds.back().first_row + i.feeds.back().rows > f.first_row)
+      throw std::logic_error("batch " + batch_id + ": the claim rows of two feeds overlap");
+    f.positions.assign(static_cast<std::size_t>(f.rows) * kPositionBytes, '\0');
+    i.feeds.push_back(std::move(f));
   }
-  row_ids.resize(others);
+}
+ClaimResultMarks::~ClaimResultMarks() = default;
+
+void ClaimResultMarks::add(std::int64_t row) {
+  auto& i = *impl_;
+  if (i.claims >= limits::claims_per_batch_max)
+    throw std::logic_error("batch " + i.batch_id + ": more claims than claims_per_batch_max");
+  const std::int64_t position = ++i.claims;
+  auto f = std::upper_bound(i.feeds.begin(), i.feeds.end(), row,
+                            [](std::int64_t r, const Impl::Feed& feed) { return r < feed.first_row; });
+  if (f != i.feeds.begin() && row < std::prev(f)->first_row + std::prev(f)->rows) {
+    Impl::Feed& feed = *std::prev(f);
+    const auto slot = static_cast<std::size_t>(row - feed.first_row);
+    // A claim adjudicated twice fails here (and in claim_results, by its key).
+    if (get_position(feed.positions, slot) != 0)
+      throw std::logic_error("batch " + i.batch_id + ": claim row " + std::to_string(row) + " adjudicated twice");
+    put_position(feed.positions, slot, position);
+    ++feed.filled;
+    return;
+  }
+  if (row <= 0 || row > Impl::kRowIdMax)
+    throw std::logic_error("batch " + i.batch_id + ": claim row id " + std::to_string(row) + " out of range");
+  i.others.push_back((row << Impl::kPositionBits) | position);
+}
+
+void ClaimResultMarks::write(Db& db) {
+  auto& i = *impl_;
   SqlStmt feed_results(db, "INSERT INTO feed_results (feed_seq, batch_id, positions) VALUES (?, ?, ?)");
-  feed_results.bind(2, batch_id);
-  for (const auto& f : feeds) {
+  feed_results.bind(2, i.batch_id);
+  for (const auto& f : i.feeds) {
     if (f.filled != f.rows)
-      throw std::logic_error("batch " + batch_id + ": feed " + std::to_string(f.seq) + " has claims without a result");
+      throw std::logic_error("batch " + i.batch_id + ": feed " + std::to_string(f.seq) + " has claims without a result");
     feed_results.bind(1, f.seq).bind_blob(3, f.positions);
     feed_results.run();
   }
-  std::sort(row_ids.begin(), row_ids.end());
+  std::vector<Impl::Feed>().swap(i.feeds);
+  // In row order: claim_results is appended to, front to back.
+  std::sort(i.others.begin(), i.others.end());
   SqlStmt st(db, "INSERT INTO claim_results (claim_row, batch_id, result_position) VALUES (?, ?, ?)");
-  st.bind(2, batch_id);
-  for (const std::int64_t packed : row_ids) {
-    st.bind(1, packed >> kPositionBits).bind(3, packed & ((std::int64_t{1} << kPositionBits) - 1));
+  st.bind(2, i.batch_id);
+  for (const std::int64_t packed : i.others) {
+    st.bind(1, packed >> Impl::kPositionBits).bind(3, packed & ((std::int64_t{1} << Impl::kPositionBits) - 1));
     st.run();
   }
-  std::vector<std::int64_t>().swap(row_ids);
+  const auto others = static_cast<std::int64_t>(i.others.size());
+  std::vector<std::int64_t>().swap(i.others);
   // Invariant: every claim of the batch's feeds got its result in this batch
   // (and only those: a result for a claim of another feed would be extra).
   // The feeds above are covered row by row; the claims of the others must be
   // the rest, each with its claim_results row.
   Poco::Int64 with_result = 0;
-  std::string b = batch_id;
+  std::string b = i.batch_id;
   db.session() << "SELECT count(*) FROM feeds f CROSS JOIN claims c CROSS JOIN claim_results r"
                   " WHERE f.batch_id = ? AND (f.first_claim_row IS NULL OR f.claims_accepted <= 0)"
                   " AND c.feed_seq = f.seq AND r.claim_row = c.rowid AND r.batch_id = f.batch_id",
       use(b), into(with_result), now;
-  if (with_result != static_cast<std::int64_t>(others) || count_batch_claims(db, batch_id) != claims)
-    throw std::logic_error("batch " + batch_id + ": claims of its feeds without a result, or results of other claims");
+  if (with_result != others || count_batch_claims(db, i.batch_id) != i.claims)
+    throw std::logic_error("batch " + i.batch_id + ": claims of its feeds without a result, or results of other claims");
 }
 
 std::int64_t count_batch_rejections(Db& db, const std::string& batch_id) {

@@ -59,12 +59,24 @@ std::string next_batch_id(Db& db, const std::string& batch_date, std::int64_t& s
 // SQLite's write lock, so no claim is queued while the batch runs). A claim
 // is queued while its feed is: marking the feeds takes their claims.
 void claim_queue_for_batch(Db& db, const std::string& batch_id);
-// At the end of the batch's transaction: the claims of its feeds, given by
-// row id in processing order, get their result's position, how explain and
-// the API find a claim's result: one feed_results row per feed stored in
-// processing order, one claim_results row per other claim. Throws unless
-// exactly the claims of the batch's feeds got one.
-void mark_claims_adjudicated(Db& db, const std::string& batch_id, std::vector<std::int64_t>&& row_ids);
+// Where each claim of a batch finds its result (how explain and the API find
+// it), gathered as the claims are adjudicated and written at the end of the
+// batch's transaction: one feed_results row per feed stored in processing
+// order (4 bytes a claim, filled in place), one claim_results row per other
+// claim (8 bytes a claim until then).
+class ClaimResultMarks {
+ public:
+  ClaimResultMarks(Db& db, const std::string& batch_id);  // after claim_queue_for_batch
+  ~ClaimResultMarks();
+  // The claim row of the next result: positions 1, 2, ... in processing order.
+  void add(std::int64_t claim_row);
+  // Writes the rows; throws unless exactly the claims of the batch's feeds got one.
+  void write(Db& db);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 std::int64_t count_batch_rejections(Db& db, const std::string& batch_id);
 
 // Streams the queued claims (of feeds with no batch yet) in processing order,

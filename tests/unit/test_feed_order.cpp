@@ -164,7 +164,12 @@ BOOST_AUTO_TEST_CASE(a_batch_refuses_feed_rows_that_are_not_what_the_feed_says) 
     opt.date = "2017-01-02";
     opt.out_dir = dir.file("out");
     std::ostringstream out, err;
-    BOOST_CHECK_THROW(run_batch(*t.db, channels, opt, out, err), DbError);
+    // Found by the merge (DbError) or, for a range that overlaps the next
+    // feed's, before it starts (where the results are recorded: logic_error).
+    if (tamper.find("first_claim_row") != std::string::npos)
+      BOOST_CHECK_THROW(run_batch(*t.db, channels, opt, out, err), std::logic_error);
+    else
+      BOOST_CHECK_THROW(run_batch(*t.db, channels, opt, out, err), DbError);
     BOOST_TEST(count_rows(*t.db, "SELECT count(*) FROM batches") == 0, tamper);
     // Sorted by SQLite instead: claims out of order are fine then, but a
     // range that is not the feed's rows still fails (where the results of
