@@ -101,7 +101,7 @@ Person PersonCache::unpack(std::string_view id, const Entry& e) {
   return p;
 }
 
-void PersonCache::fill(Db& db, const std::vector<Claim>& claims, std::map<std::string, Person>& persons,
+void PersonCache::fill(Db& db, const std::vector<Claim>& claims, Persons& persons,
                        std::vector<LedgerRow>& ledger_rows) {
   // The chunk's patients not remembered as patients, each once.
   std::vector<std::string> missing;

@@ -32,7 +32,7 @@ class PersonCache {
   // For a chunk of claims: `persons` gets their patients found in the
   // registry and those patients' parents; `ledger_rows` gets the ledger rows
   // of the patients looked up now (not of those remembered).
-  void fill(Db& db, const std::vector<Claim>& claims, std::map<std::string, Person>& persons,
+  void fill(Db& db, const std::vector<Claim>& claims, Persons& persons,
             std::vector<LedgerRow>& ledger_rows);
 
   std::size_t patients_looked_up() const { return patients_looked_up_; }  // so far, for tests

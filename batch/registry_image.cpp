@@ -101,7 +101,7 @@ Person RegistryImage::unpack(const Record& r) const {
   return p;
 }
 
-void RegistryImage::fill(Db& db, const std::vector<Claim>& claims, std::map<std::string, Person>& persons,
+void RegistryImage::fill(Db& db, const std::vector<Claim>& claims, Persons& persons,
                          std::vector<LedgerRow>& ledger_rows) {
   std::vector<std::string> ledger_of;
   for (const auto& c : claims) {

@@ -32,7 +32,7 @@ class RegistryImage {
   // `ledger_rows` the ledger rows of the patients seen for the first time in
   // this batch, and of those not in the registry (the ledger keeps the first
   // value it was given, so rows given again change nothing).
-  void fill(Db& db, const std::vector<Claim>& claims, std::map<std::string, Person>& persons,
+  void fill(Db& db, const std::vector<Claim>& claims, Persons& persons,
             std::vector<LedgerRow>& ledger_rows);
 
   std::size_t size() const { return records_.size(); }

@@ -9,6 +9,7 @@
 #include <functional>
 #include <iostream>
 #include <thread>
+#include <unordered_map>
 #include <utility>
 
 #include <fmt/format.h>
@@ -145,7 +146,7 @@ struct CapUsageCount {
 // from the database: their persons (and parents) and their ledger rows.
 struct ClaimChunk {
   std::vector<Claim> claims;
-  std::map<std::string, Person> persons;
+  Persons persons;
   std::vector<LedgerRow> ledger_rows;
   std::vector<std::int64_t> row_ids;  // the claims' rows, to mark them at the end
   std::exception_ptr error;           // the loader failed
@@ -165,10 +166,12 @@ struct Adjudicated {
 // figures for the checks (indexed like channels.in_payment_order()).
 struct Adjudicator {
   Adjudicator(const ChannelSet& c, const std::map<std::string, Hospital>& h, Ledger& l, const std::string& b)
-      : channels(c), hospitals(h), ledger(l), batch_id(b), paid_per_channel(c.in_payment_order().size(), 0),
-        count_per_channel(c.in_payment_order().size(), 0), usage(c.in_payment_order().size()) {}
+      : channels(c), ledger(l), batch_id(b), paid_per_channel(c.in_payment_order().size(), 0),
+        count_per_channel(c.in_payment_order().size(), 0), usage(c.in_payment_order().size()) {
+    for (const auto& [code, hospital] : h) hospitals.emplace(code, &hospital);
+  }
   const ChannelSet& channels;
-  const std::map<std::string, Hospital>& hospitals;
+  std::unordered_map<std::string, const Hospital*> hospitals;  // looked up for every claim
   Ledger& ledger;
   const std::string& batch_id;
   std::int64_t position = 0;
@@ -177,7 +180,7 @@ struct Adjudicator {
   std::size_t line_bytes_guess = 2'560;  // grows to the longest line seen
 
   void process(ClaimChunk& in, Adjudicated& out) {
-    const std::map<std::string, Person>& persons = in.persons;
+    const Persons& persons = in.persons;
     for (const auto& row : in.ledger_rows) ledger.load_if_absent(row.key, row.used_fen);
     out.row_ids = std::move(in.row_ids);
     out.results.reserve(in.claims.size());
@@ -187,13 +190,14 @@ struct Adjudicator {
     trace_at.reserve(in.claims.size());
     for (auto& c : in.claims) {
       ++position;
-      auto hit = hospitals.find(c.hospital_code);
-      if (hit == hospitals.end()) throw InvariantError("claim of unknown hospital " + c.hospital_code);
+      auto found = hospitals.find(c.hospital_code);
+      if (found == hospitals.end()) throw InvariantError("claim of unknown hospital " + c.hospital_code);
+      const Hospital& hospital = *found->second;
       Person absent;
       absent.id_number = c.patient_id;
       auto pit = persons.find(c.patient_id);
       const Person& person = pit == persons.end() ? absent : pit->second;
-      ClaimResult r = adjudicate(channels, c, person, hit->second, persons, ledger);
+      ClaimResult r = adjudicate(channels, c, person, hospital, persons, ledger);
       if (r.channels.size() != usage.size()) throw InvariantError("a claim's result lacks a channel");
       ResultRow row;
       row.position = position;
@@ -220,9 +224,9 @@ struct Adjudicator {
         p.end_to_end_id = end_to_end_id(batch_id, o.channel, p.position);
         p.result_position = position;
         p.hospital_code = c.hospital_code;
-        p.hospital_name = hit->second.name;
-        p.account = hit->second.account;
-        p.bank_code = hit->second.bank_code;
+        p.hospital_name = hospital.name;
+        p.account = hospital.account;
+        p.bank_code = hospital.bank_code;
         p.claim_id = c.claim_id;
         p.patient_id = c.patient_id;
         p.discharge_date = row.discharge_date;

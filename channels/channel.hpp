@@ -58,7 +58,7 @@ struct EligibilityInput {
   const Claim& claim;
   const Person& person;
   const Hospital& hospital;
-  const std::map<std::string, Person>& registry;  // for parents
+  const Persons& registry;  // for parents
 };
 
 // A configuration error: names the file and the field.

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "src/core/date.hpp"
@@ -59,6 +60,11 @@ struct Person {
   std::vector<std::string> parents;
   bool in_registry = false;  // false: SPEC 2.3's "no certificates" defaults
 };
+
+// Persons by identity number: what adjudication may look up (a chunk's
+// patients and their parents; a test's registry). Hashed: a batch looks a
+// patient up for every claim.
+using Persons = std::unordered_map<std::string, Person>;
 
 struct Hospital {
   std::string code;

@@ -90,7 +90,7 @@ void Ledger::add(const KeyView& k, std::int64_t amount_fen, std::int64_t cap_fen
 }
 
 ClaimResult adjudicate(const ChannelSet& channels, const Claim& claim, const Person& person, const Hospital& hospital,
-                       const std::map<std::string, Person>& registry, Ledger& ledger) {
+                       const Persons& registry, Ledger& ledger) {
   ClaimResult r;
   r.channels.reserve(channels.in_payment_order().size());
   r.burden_fen = add_fen(claim.in_scope_fen, claim.out_of_scope_fen);

@@ -87,7 +87,7 @@ struct ClaimResult {
 };
 
 ClaimResult adjudicate(const ChannelSet& channels, const Claim& claim, const Person& person, const Hospital& hospital,
-                       const std::map<std::string, Person>& registry, Ledger& ledger);
+                       const Persons& registry, Ledger& ledger);
 
 // The trace as stored and written in results.jsonl (deterministic key order).
 nlohmann::json trace_json(const ClaimResult& r);

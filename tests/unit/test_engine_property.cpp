@@ -74,7 +74,7 @@ Params params(int channel, const Date& d) {
 }
 
 bool eligible(int channel, const Claim& c, const Person& p, const Hospital& h,
-              const std::map<std::string, Person>& registry) {
+              const Persons& registry) {
   const bool certificate = p.dibao != Dibao::none || p.disability;
   switch (channel) {
     case 0:
@@ -104,7 +104,7 @@ bool eligible(int channel, const Claim& c, const Person& p, const Hospital& h,
 using Used = std::map<std::tuple<std::string, int, int>, std::int64_t>;  // person, channel, year
 
 std::array<std::int64_t, 4> pay(const Claim& c, const Person& p, const Hospital& h,
-                                const std::map<std::string, Person>& registry, Used& used) {
+                                const Persons& registry, Used& used) {
   std::array<std::int64_t, 4> out{};
   const std::int64_t burden = c.in_scope_fen + c.out_of_scope_fen;
   std::int64_t paid = 0;
@@ -162,7 +162,7 @@ const std::vector<std::string> kChildrenDiagnoses = {"C91.0", "C95.9", "C81.0", 
 
 struct Population {
   std::vector<Person> people;               // everyone a claim may name
-  std::map<std::string, Person> registry;   // those in the registry
+  Persons registry;   // those in the registry
   std::map<std::string, Date> births;
 };
 

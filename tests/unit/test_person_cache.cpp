@@ -23,7 +23,9 @@ namespace {
 std::string id_of(int n) { return fmt::format("44010619800101{:04d}", n); }  // 18 characters
 
 // What adjudication reads of a person (not the name: the cache drops it).
-std::string render(const std::map<std::string, Person>& persons) {
+template <typename Map>
+std::string render(const Map& unordered) {
+  const std::map<std::string, Person> persons(unordered.begin(), unordered.end());  // in id order
   std::string out;
   for (const auto& [id, p] : persons) {
     out += fmt::format("{} {} {} {} {} {} {} {} {} {} {} |", id, p.id_number, p.in_registry, to_string(p.hukou),
@@ -100,7 +102,7 @@ BOOST_AUTO_TEST_CASE(every_bound_gives_what_a_fresh_look_up_gives) {
   for (std::size_t bound : {0, 1, 7, 50, 200, 100'000}) {
     PersonCache cache(bound);
     for (std::size_t i = 0; i < chunks.size(); ++i) {
-      std::map<std::string, Person> persons;
+      Persons persons;
       std::vector<LedgerRow> rows;
       cache.fill(*reg.t.db, chunks[i], persons, rows);
       BOOST_TEST(render(persons) == expected[i], "chunk " << i << " with bound " << bound);
@@ -125,7 +127,7 @@ BOOST_AUTO_TEST_CASE(a_patient_is_looked_up_once_while_remembered) {
   BOOST_REQUIRE(long_id_chunks > 0);
   PersonCache big(100'000), none(0);
   for (const auto& chunk : chunks) {
-    std::map<std::string, Person> persons;
+    Persons persons;
     std::vector<LedgerRow> rows;
     big.fill(*reg.t.db, chunk, persons, rows);
     none.fill(*reg.t.db, chunk, persons, rows);
@@ -163,7 +165,7 @@ BOOST_AUTO_TEST_CASE(the_registry_image_gives_what_a_fresh_look_up_gives) {
   for (std::size_t i = 0; i < chunks.size(); ++i) {
     std::vector<std::string> ids;
     for (const auto& c : chunks[i]) ids.push_back(c.patient_id);
-    std::map<std::string, Person> persons;
+    Persons persons;
     std::vector<LedgerRow> rows;
     image.fill(*reg.t.db, chunks[i], persons, rows);
     BOOST_TEST(render(persons) == render(load_persons(*reg.t.db, ids)), "chunk " << i);

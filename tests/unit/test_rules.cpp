@@ -44,7 +44,7 @@ Claim claim(const std::string& patient_id, const std::string& birth, const std::
 
 // One engine run against a registry and a ledger that persist across claims.
 struct World {
-  std::map<std::string, Person> registry;
+  Persons registry;
   Ledger ledger;
   void add(const Person& p) { registry[p.id_number] = p; }
   ClaimResult run(const Claim& c, const Hospital& h) {
