@@ -364,7 +364,10 @@ void ResultWriter::add_result(const std::string& batch_id, const ResultRow& r) {
   auto& st = impl_->result;
   // The row's trace is not stored here: it goes into a block (add_trace_block).
   st.bind(1, batch_id).bind(2, r.position).bind(3, r.hospital_code).bind(4, r.claim_id).bind(5, r.feed_id);
-  st.bind(6, r.patient_id).bind(7, r.discharge_date).bind(8, r.burden_fen).bind(9, r.total_paid_fen).bind(10, r.paid);
+  // Nor is its `paid` object: ResultCursor rebuilds it from the payments
+  // (~75 bytes a result less for the commit and the checkpoint to write).
+  st.bind(6, r.patient_id).bind(7, r.discharge_date).bind(8, r.burden_fen).bind(9, r.total_paid_fen);
+  st.bind(10, std::string_view{});
   st.run();
 }
 
@@ -436,11 +439,76 @@ struct TraceBlockCursor {
   std::vector<std::string> traces;
 };
 
+// A result's `paid` object, for results stored without it (an empty
+// column): every channel of the batch with the result's payment, or 0.00,
+// rendered by paid_text as the run rendered it. Each channel's payments are
+// read in position order, which is the order of their results.
+class PaidFromPayments {
+ public:
+  PaidFromPayments(Db& db, const std::string& batch_id) {
+    SqlStmt channels(db, "SELECT channel FROM batch_channels WHERE batch_id = ? ORDER BY order_index");
+    channels.bind(1, batch_id);
+    while (channels.step()) {
+      streams_.push_back(std::make_unique<Stream>(db, batch_id, channels.string(0)));
+      advance(*streams_.back());
+    }
+  }
+  std::string paid(std::int64_t result_position) {
+    ClaimResult r;
+    for (auto& s : streams_) {
+      ChannelOutcome o;
+      o.channel = s->channel;
+      if (s->has_head && s->head_result < result_position)
+        throw DbError("database: a " + s->channel + " payment of result " + std::to_string(s->head_result) +
+                      " that has no result");
+      if (s->has_head && s->head_result == result_position) {
+        o.amount_fen = s->head_amount_fen;
+        advance(*s);
+      }
+      r.channels.push_back(std::move(o));
+    }
+    return paid_text(r);
+  }
+  // Every payment was some result's.
+  void finish() const {
+    for (const auto& s : streams_)
+      if (s->has_head)
+        throw DbError("database: a " + s->channel + " payment of result " + std::to_string(s->head_result) +
+                      " that has no result");
+  }
+
+ private:
+  struct Stream {
+    Stream(Db& db, const std::string& b, std::string ch)
+        : batch(b),
+          channel(std::move(ch)),
+          st(db, "SELECT result_position, amount_fen FROM payments WHERE batch_id = ? AND channel = ? ORDER BY position") {
+      st.bind(1, batch).bind(2, channel);
+    }
+    std::string batch, channel;  // bound: they outlive the statement's steps
+    SqlStmt st;
+    bool has_head = false;
+    std::int64_t head_result = 0, head_amount_fen = 0;
+  };
+  static void advance(Stream& s) {
+    s.has_head = s.st.step();
+    if (!s.has_head) return;
+    const std::int64_t next = s.st.int64(0);
+    if (next <= s.head_result)
+      throw DbError("database: " + s.channel + " payments out of their results' order at result " + std::to_string(next));
+    s.head_result = next;
+    s.head_amount_fen = s.st.int64(1);
+  }
+  std::vector<std::unique_ptr<Stream>> streams_;
+};
+
 struct ResultCursor::Impl {
-  Impl(Db& db, const std::string& batch_id) : batch(batch_id), st(db.session()), blocks(db, batch_id) {}
+  Impl(Db& d, const std::string& batch_id) : db(d), batch(batch_id), st(db.session()), blocks(db, batch_id) {}
+  Db& db;
   std::string batch;
   Statement st;
   TraceBlockCursor blocks;
+  std::unique_ptr<PaidFromPayments> paid_from_payments;  // opened at the first result stored without `paid`
   std::vector<Poco::Int64> position, burden, total;
   std::vector<std::string> hospital, claim, feed, patient, discharge, paid, trace;
 };
@@ -458,7 +526,10 @@ ResultCursor::~ResultCursor() = default;
 bool ResultCursor::next(std::vector<ResultRow>& out) {
   auto& i = *impl_;
   out.clear();
-  if (i.st.done()) return false;
+  if (i.st.done()) {
+    if (i.paid_from_payments) i.paid_from_payments->finish();
+    return false;
+  }
   for (auto* v : {&i.position, &i.burden, &i.total}) v->clear();
   for (auto* v : {&i.hospital, &i.claim, &i.feed, &i.patient, &i.discharge, &i.paid, &i.trace}) v->clear();
   i.st.execute();
@@ -472,7 +543,13 @@ bool ResultCursor::next(std::vector<ResultRow>& out) {
     r.discharge_date = std::move(i.discharge[k]);
     r.burden_fen = i.burden[k];
     r.total_paid_fen = i.total[k];
-    r.paid = std::move(i.paid[k]);
+    if (i.paid[k].empty()) {
+      // Stored without it (since session 6): rebuilt from the payments.
+      if (!i.paid_from_payments) i.paid_from_payments = std::make_unique<PaidFromPayments>(i.db, i.batch);
+      r.paid = i.paid_from_payments->paid(r.position);
+    } else {
+      r.paid = std::move(i.paid[k]);
+    }
     // Results written before schema 4 carry their trace in the row.
     r.trace = i.trace[k].empty() ? i.blocks.take(r.position) : std::move(i.trace[k]);
     out.push_back(std::move(r));

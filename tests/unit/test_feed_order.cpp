@@ -10,6 +10,7 @@
 
 #include <sstream>
 
+#include "batch/outputs.hpp"
 #include "batch/run.hpp"
 #include "src/intake/ingest.hpp"
 #include "tests/unit/test_support.hpp"
@@ -182,6 +183,45 @@ BOOST_AUTO_TEST_CASE(a_batch_refuses_feed_rows_that_are_not_what_the_feed_says) 
       BOOST_TEST(count_rows(*t.db, "SELECT count(*) FROM batches") == 0, tamper);
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(a_results_paid_object_is_rebuilt_from_the_payments) {
+  // The generated acceptance case's first batch: it pays on every channel.
+  const std::string case_dir = std::string(RELIEF_SHARED_DIR) + "/cases/generated-1001";
+  TempDir dir;
+  struct {
+    std::unique_ptr<Db> db;
+  } t{open_with_case_registries(dir.file("relief.db"), case_dir)};
+  std::vector<std::string> paths;
+  for (const auto& e : std::filesystem::directory_iterator(case_dir + "/batch-1")) paths.push_back(e.path().string());
+  std::sort(paths.begin(), paths.end());
+  for (const auto& path : paths) ingest_feed(*t.db, FeedSource{path, nullptr}, default_ingest_options());
+  ChannelSet channels = ChannelSet::load(RELIEF_SOURCE_DIR "/channels");
+  RunOptions opt;
+  opt.date = "2017-01-02";
+  opt.out_dir = dir.file("out");
+  std::ostringstream out, err;
+  const RunResult r = run_batch(*t.db, channels, opt, out, err);
+  BOOST_REQUIRE(!r.batch_id.empty());
+  BOOST_REQUIRE(count_rows(*t.db, "SELECT count(DISTINCT channel) FROM payments") > 1);
+  // Stored without `paid`; the run's results.jsonl and the export agree (the export rebuilds it).
+  BOOST_TEST(count_rows(*t.db, "SELECT count(*) FROM results WHERE paid <> ''") == 0);
+  const auto files = render_batch_files(*t.db, r.batch_id);
+  BOOST_TEST(files.at("results.jsonl") == read_file(opt.out_dir + "/" + r.batch_id + "/results.jsonl"));
+  // Rows written before, with their `paid`, are read as they are.
+  for (const auto& row : load_results(*t.db, r.batch_id)) {
+    std::string paid = row.paid;
+    Poco::Int64 position = row.position;
+    t.db->session() << "UPDATE results SET paid = ? WHERE batch_id = ? AND position = ?", Poco::Data::Keywords::use(paid),
+        Poco::Data::Keywords::bind(r.batch_id), Poco::Data::Keywords::use(position), Poco::Data::Keywords::now;
+  }
+  BOOST_TEST(count_rows(*t.db, "SELECT count(*) FROM results WHERE paid = ''") == 0);
+  BOOST_TEST((render_batch_files(*t.db, r.batch_id) == files));
+  // A payment whose result is not there is an error, not a silent 0.00.
+  t.db->session() << "UPDATE results SET paid = ''", Poco::Data::Keywords::now;
+  t.db->session() << "UPDATE payments SET result_position = 0 WHERE rowid = (SELECT min(rowid) FROM payments)",
+      Poco::Data::Keywords::now;
+  BOOST_CHECK_THROW(render_batch_files(*t.db, r.batch_id), DbError);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
