@@ -452,6 +452,8 @@ class PaidFromPayments {
       streams_.push_back(std::make_unique<Stream>(db, batch_id, channels.string(0)));
       advance(*streams_.back());
     }
+    // Every batch records all its channels; without them `paid` would be {}.
+    if (streams_.empty()) throw DbError("database: batch " + batch_id + " has no channels to rebuild its results' paid");
   }
   std::string paid(std::int64_t result_position) {
     ClaimResult r;
