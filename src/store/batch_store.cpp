@@ -252,10 +252,7 @@ struct ClaimCursor::Impl {
   // The stream's next claim into its head; false at its end.
   bool advance(ClaimStream& s) {
     s.has_head = false;
-    if (s.done) return false;
-    if (!s.st.step()) {
-      s.done = true;
-      s.st.reset();
+    if (!next_row(s.st, s.done)) {
       if (s.feed_seq != 0 && s.rows_read != s.rows_expected)
         throw DbError("database: feed " + std::to_string(s.feed_seq) + " has " + std::to_string(s.rows_read) +
                       " claims in its rows, not " + std::to_string(s.rows_expected));
@@ -328,8 +325,7 @@ bool ClaimCursor::next(std::vector<Claim>& out, std::vector<std::int64_t>& row_i
     const std::size_t top = i.heap.back();
     ClaimStream& s = *i.streams[top];
     row_ids.push_back(s.head_row);
-    out.push_back(std::move(s.head));
-    s.head = Claim{};
+    out.push_back(std::move(s.head));  // advance() gives the stream its next head
     if (!i.advance(s)) {
       i.heap.pop_back();
       continue;
