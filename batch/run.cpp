@@ -155,8 +155,9 @@ struct ClaimChunk {
 struct Adjudicated {
   std::vector<ResultRow> results;
   std::vector<PaymentRow> payments;
-  std::vector<TraceBlock> traces;  // the results' traces, compressed on this thread
   std::string jsonl;               // the results' lines of results.jsonl
+  std::vector<std::pair<std::size_t, std::size_t>> trace_at;  // each result's trace in jsonl: offset, length
+  std::vector<TraceBlock> blocks;  // the results with their traces, compressed (by pack_blocks)
   std::vector<std::int64_t> row_ids;  // passed through from the ClaimChunk
   std::exception_ptr error;
 };
@@ -186,8 +187,7 @@ struct Adjudicator {
     out.results.reserve(in.claims.size());
     // The lines go straight into one text; each trace is kept as its place in it.
     out.jsonl.reserve(in.claims.size() * line_bytes_guess);
-    std::vector<std::pair<std::size_t, std::size_t>> trace_at;  // offset, length in out.jsonl
-    trace_at.reserve(in.claims.size());
+    out.trace_at.reserve(in.claims.size());
     for (auto& c : in.claims) {
       ++position;
       auto found = hospitals.find(c.hospital_code);
@@ -243,20 +243,25 @@ struct Adjudicator {
       append_result_line_head(out.jsonl, batch_id, row);
       const std::size_t trace_start = out.jsonl.size();
       append_trace_text(out.jsonl, r);
-      trace_at.emplace_back(trace_start, out.jsonl.size() - trace_start);
+      out.trace_at.emplace_back(trace_start, out.jsonl.size() - trace_start);
       append_result_line_end(out.jsonl);
       line_bytes_guess = std::max(line_bytes_guess, out.jsonl.size() - line_start);
       out.results.push_back(std::move(row));
     }
-    std::vector<std::string_view> block;
-    for (std::size_t k = 0; k < trace_at.size(); k += kTracesPerBlock) {
-      block.clear();
-      for (std::size_t j = k; j < std::min(k + kTracesPerBlock, trace_at.size()); ++j)
-        block.emplace_back(out.jsonl.data() + trace_at[j].first, trace_at[j].second);
-      out.traces.push_back(pack_traces(out.results[k].position, block));
-    }
   }
 };
+
+// The results of an adjudicated chunk with their traces, in zstd blocks (a
+// third of the adjudicator's time if it did it: on a thread of its own).
+void pack_blocks(Adjudicated& a) {
+  std::vector<std::string_view> traces;
+  for (std::size_t k = 0; k < a.trace_at.size(); k += kTracesPerBlock) {
+    traces.clear();
+    for (std::size_t j = k; j < std::min(k + kTracesPerBlock, a.trace_at.size()); ++j)
+      traces.emplace_back(a.jsonl.data() + a.trace_at[j].first, a.trace_at[j].second);
+    a.blocks.push_back(pack_results(std::span<const ResultRow>(a.results).subspan(k, traces.size()), traces));
+  }
+}
 
 }  // namespace
 
@@ -344,14 +349,15 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
     Ledger ledger;
     phase("batch opened");
 
-    // Three threads, chunks in processing order through bounded queues (so
+    // Four threads, chunks in processing order through bounded queues (so
     // the result is the same as one thread's): a loader reads the queued
     // claims with their persons and ledger rows on its own read connection
     // (nothing it reads changes during the batch: this transaction holds the
     // write lock and writes claims and ledger only at the end); the
-    // adjudicator owns the ledger; this thread writes results, payments and
-    // trace blocks in the batch's transaction, and results.jsonl and the
-    // payment files as the chunks come (unfinished until the commit).
+    // adjudicator owns the ledger and renders results.jsonl's lines; a packer
+    // compresses the results into their blocks; this thread writes the
+    // blocks and payments in the batch's transaction, and results.jsonl and
+    // the payment files as the chunks come (unfinished until the commit).
     const std::string batch_dir = (fs::path(opt.out_dir) / batch_id).string();
     if (!fs::exists(batch_dir)) remove_if_empty.dir = batch_dir;
     make_directories(batch_dir);
@@ -411,29 +417,47 @@ RunResult run_batch(Db& db, const ChannelSet& channels, const RunOptions& opt, s
       }
       adjudicated.close();
     });
+    BoundedQueue<Adjudicated> packed(kChunksInFlight);
+    std::thread packer([&] {
+      Adjudicated done;
+      while (adjudicated.pop(done)) {
+        if (!done.error) {
+          try {
+            pack_blocks(done);
+          } catch (...) {
+            done.error = std::current_exception();
+          }
+        }
+        bool failed = static_cast<bool>(done.error);
+        if (!packed.push(std::move(done)) || failed) break;
+      }
+      packed.close();
+    });
     struct Joiner {
-      std::thread &loader, &worker;
+      std::thread &loader, &worker, &packer;
       BoundedQueue<ClaimChunk>& in;
+      BoundedQueue<Adjudicated>& between;
       BoundedQueue<Adjudicated>& out;
       ~Joiner() {
         in.close();
+        between.close();
         out.close();
         if (loader.joinable()) loader.join();
         if (worker.joinable()) worker.join();
+        if (packer.joinable()) packer.join();
       }
-    } joiner{loader, worker, to_adjudicate, adjudicated};
+    } joiner{loader, worker, packer, to_adjudicate, adjudicated, packed};
     std::int64_t position = 0;
     ClaimResultMarks marks(db, batch_id);  // where each claim's result is
     Adjudicated done;
-    while (adjudicated.pop(done)) {
+    while (packed.pop(done)) {
       if (done.error) std::rethrow_exception(done.error);
       if (position == 0) phase("first chunk adjudicated");
-      for (const auto& row : done.results) writer.add_result(batch_id, row);
       for (const auto& p : done.payments) {
         writer.add_payment(p);
         prewritten.payments->add(p);
       }
-      for (const auto& block : done.traces) writer.add_trace_block(batch_id, block);
+      for (const auto& block : done.blocks) writer.add_result_block(batch_id, block);
       prewritten.sink->write(done.jsonl);
       for (const std::int64_t row : done.row_ids) marks.add(row);
       position += static_cast<std::int64_t>(done.results.size());

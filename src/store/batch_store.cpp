@@ -340,32 +340,18 @@ bool ClaimCursor::next(std::vector<Claim>& out, std::vector<std::int64_t>& row_i
 
 struct ResultWriter::Impl {
   explicit Impl(Db& db)
-      : result(db,
-               "INSERT INTO results (batch_id, position, hospital_code, claim_id, feed_id, patient_id,"
-               " discharge_date, burden_fen, total_paid_fen, paid, trace) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')"),
-        payment(db,
+      : payment(db,
                 "INSERT INTO payments (end_to_end_id, batch_id, channel, position, result_position, hospital_code,"
                 " hospital_name, account, bank_code, claim_id, patient_id, discharge_date, amount_fen)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-        trace(db,
-              "INSERT INTO result_traces (batch_id, first_position, results, text_bytes, zstd)"
-              " VALUES (?, ?, ?, ?, ?)") {}
-  SqlStmt result, payment, trace;
+        block(db,
+              "INSERT INTO result_traces (batch_id, first_position, results, text_bytes, zstd, layout)"
+              " VALUES (?, ?, ?, ?, ?, ?)") {}
+  SqlStmt payment, block;
 };
 
 ResultWriter::ResultWriter(Db& db) : impl_(new Impl(db)) {}
 ResultWriter::~ResultWriter() = default;
-
-void ResultWriter::add_result(const std::string& batch_id, const ResultRow& r) {
-  auto& st = impl_->result;
-  // The row's trace is not stored here: it goes into a block (add_trace_block).
-  st.bind(1, batch_id).bind(2, r.position).bind(3, r.hospital_code).bind(4, r.claim_id).bind(5, r.feed_id);
-  // Nor is its `paid` object: ResultCursor rebuilds it from the payments
-  // (~75 bytes a result less for the commit and the checkpoint to write).
-  st.bind(6, r.patient_id).bind(7, r.discharge_date).bind(8, r.burden_fen).bind(9, r.total_paid_fen);
-  st.bind(10, std::string_view{});
-  st.run();
-}
 
 void ResultWriter::add_payment(const PaymentRow& r) {
   auto& st = impl_->payment;
@@ -375,9 +361,12 @@ void ResultWriter::add_payment(const PaymentRow& r) {
   st.run();
 }
 
-void ResultWriter::add_trace_block(const std::string& batch_id, const TraceBlock& b) {
-  auto& st = impl_->trace;
+void ResultWriter::add_result_block(const std::string& batch_id, const TraceBlock& b) {
+  // A batch's results, since schema 10, are whole in their blocks: no `results` row.
+  assert(b.layout == kBlockLayoutResults);
+  auto& st = impl_->block;
   st.bind(1, batch_id).bind(2, b.first_position).bind(3, b.results).bind(4, b.text_bytes).bind_blob(5, b.zstd);
+  st.bind(6, static_cast<std::int64_t>(b.layout));
   st.run();
 }
 
@@ -386,38 +375,37 @@ CompressError missing_trace(const std::string& batch_id, std::int64_t position) 
   return CompressError("batch " + batch_id + ": no trace stored for result " + std::to_string(position));
 }
 
-TraceBlock block_from(Poco::Int64 first, Poco::Int64 results, Poco::Int64 bytes, const Poco::Data::BLOB& data) {
+// A result_traces row (columns kBlockColumns, in that order).
+constexpr const char* kBlockColumns = "first_position, results, text_bytes, zstd, layout";
+TraceBlock block_from(const SqlStmt& st) {
   TraceBlock b;
-  b.first_position = first;
-  b.results = results;
-  b.text_bytes = bytes;
-  b.zstd.assign(reinterpret_cast<const char*>(data.rawContent()), data.size());
+  b.first_position = st.int64(0);
+  b.results = st.int64(1);
+  b.text_bytes = st.int64(2);
+  b.zstd.assign(st.text(3));
+  b.layout = static_cast<int>(st.int64(4));
   return b;
 }
 }  // namespace
 
-// A batch's trace blocks in position order, a few at a time.
+// A batch's result blocks in position order.
 struct TraceBlockCursor {
-  TraceBlockCursor(Db& db, const std::string& batch_id) : batch(batch_id), st(db.session()) {
-    st << "SELECT first_position, results, text_bytes, zstd FROM result_traces WHERE batch_id = ?"
-          " ORDER BY first_position",
-        use(batch), into(first), into(count), into(bytes), into(data), limit(kBlocksPerRead);
+  TraceBlockCursor(Db& db, const std::string& batch_id)
+      : batch(batch_id),
+        st(db, (std::string("SELECT ") + kBlockColumns +
+                " FROM result_traces WHERE batch_id = ? ORDER BY first_position").c_str()) {
+    st.bind(1, batch);
   }
-  // The trace of the result at `position`; positions must come in ascending order.
+  bool next_block(TraceBlock& b) {
+    if (!next_row(st, done)) return false;
+    b = block_from(st);
+    return true;
+  }
+  // Layout 1: the trace of the result at `position`; positions must come in ascending order.
   std::string take(std::int64_t position) {
     while (position >= block_first + static_cast<std::int64_t>(traces.size())) {
-      if (next >= first.size()) {
-        if (st.done()) throw missing_trace(batch, position);
-        first.clear();
-        count.clear();
-        bytes.clear();
-        data.clear();
-        next = 0;
-        st.execute();
-        if (first.empty()) throw missing_trace(batch, position);
-      }
-      TraceBlock b = block_from(first[next], count[next], bytes[next], data[next]);
-      ++next;
+      TraceBlock b;
+      if (!next_block(b)) throw missing_trace(batch, position);
       traces = unpack_traces(b);
       block_first = b.first_position;
     }
@@ -425,12 +413,9 @@ struct TraceBlockCursor {
     return std::move(traces[static_cast<std::size_t>(position - block_first)]);
   }
 
-  static constexpr Poco::UInt32 kBlocksPerRead = 64;
-  std::string batch;
-  Statement st;
-  std::vector<Poco::Int64> first, count, bytes;
-  std::vector<Poco::Data::BLOB> data;
-  std::size_t next = 0;
+  std::string batch;  // bound: it outlives the statement's steps
+  SqlStmt st;
+  bool done = false;
   std::int64_t block_first = 0;
   std::vector<std::string> traces;
 };
@@ -501,55 +486,107 @@ class PaidFromPayments {
 };
 
 struct ResultCursor::Impl {
-  Impl(Db& d, const std::string& batch_id) : db(d), batch(batch_id), st(db.session()), blocks(db, batch_id) {}
+  Impl(Db& d, const std::string& batch_id, std::size_t rows)
+      : db(d), batch(batch_id), chunk_rows(rows) {
+    blocks.emplace(db, batch_id);
+  }
   Db& db;
   std::string batch;
-  Statement st;
-  TraceBlockCursor blocks;
+  std::size_t chunk_rows;
+  std::optional<TraceBlockCursor> blocks;
   std::unique_ptr<PaidFromPayments> paid_from_payments;  // opened at the first result stored without `paid`
+  std::string paid(std::int64_t result_position) {
+    if (!paid_from_payments) paid_from_payments = std::make_unique<PaidFromPayments>(db, batch);
+    return paid_from_payments->paid(result_position);
+  }
+  // Whole results in blocks (layout 2, since schema 10): the first block, read ahead.
+  bool from_blocks = false;
+  std::optional<TraceBlock> first_block;
+  std::int64_t next_position = 1;
+  bool blocks_done = false;
+  // Rows of the `results` table (batches before schema 10), traces in their
+  // row (before schema 4) or in layout-1 blocks.
+  std::unique_ptr<Statement> st;
   std::vector<Poco::Int64> position, burden, total;
-  std::vector<std::string> hospital, claim, feed, patient, discharge, paid, trace;
+  std::vector<std::string> hospital, claim, feed, patient, discharge, paid_column, trace;
+
+  bool next_from_blocks(std::vector<ResultRow>& out);
+  bool next_from_rows(std::vector<ResultRow>& out);
 };
 
 ResultCursor::ResultCursor(Db& db, const std::string& batch_id, std::size_t chunk_rows)
-    : impl_(new Impl(db, batch_id)) {
+    : impl_(new Impl(db, batch_id, chunk_rows)) {
+  assert(chunk_rows > 0);
   auto& i = *impl_;
-  i.st << "SELECT position, hospital_code, claim_id, feed_id, patient_id, discharge_date, burden_fen, total_paid_fen,"
-          " paid, trace FROM results WHERE batch_id = ? ORDER BY position",
-      use(i.batch), into(i.position), into(i.hospital), into(i.claim), into(i.feed), into(i.patient), into(i.discharge),
-      into(i.burden), into(i.total), into(i.paid), into(i.trace), limit(static_cast<Poco::UInt32>(chunk_rows));
+  TraceBlock b;
+  if (i.blocks->next_block(b) && b.layout == kBlockLayoutResults) {
+    i.from_blocks = true;
+    i.first_block = std::move(b);
+    return;
+  }
+  // Layout 1 or no block: the rows of the `results` table, and their traces
+  // from a fresh block cursor (the one above has stepped).
+  i.blocks.emplace(db, batch_id);
+  i.st = std::make_unique<Statement>(db.session());
+  *i.st << "SELECT position, hospital_code, claim_id, feed_id, patient_id, discharge_date, burden_fen, total_paid_fen,"
+           " paid, trace FROM results WHERE batch_id = ? ORDER BY position",
+      use(i.batch), into(i.position), into(i.hospital), into(i.claim), into(i.feed), into(i.patient),
+      into(i.discharge), into(i.burden), into(i.total), into(i.paid_column), into(i.trace),
+      limit(static_cast<Poco::UInt32>(chunk_rows));
 }
 ResultCursor::~ResultCursor() = default;
 
 bool ResultCursor::next(std::vector<ResultRow>& out) {
-  auto& i = *impl_;
   out.clear();
-  if (i.st.done()) {
-    if (i.paid_from_payments) i.paid_from_payments->finish();
+  return impl_->from_blocks ? impl_->next_from_blocks(out) : impl_->next_from_rows(out);
+}
+
+bool ResultCursor::Impl::next_from_blocks(std::vector<ResultRow>& out) {
+  while (!blocks_done && out.size() < chunk_rows) {
+    TraceBlock b;
+    if (first_block) {
+      b = std::move(*first_block);
+      first_block.reset();
+    } else if (!blocks->next_block(b)) {
+      blocks_done = true;
+      if (paid_from_payments) paid_from_payments->finish();
+      break;
+    }
+    // Every position 1, 2, ... once, in whole-result blocks.
+    if (b.first_position != next_position)
+      throw DbError("database: batch " + batch + " has a result block at position " +
+                    std::to_string(b.first_position) + " where " + std::to_string(next_position) + " was due");
+    for (auto& r : unpack_results(b)) {
+      r.paid = paid(r.position);
+      out.push_back(std::move(r));
+    }
+    next_position = b.first_position + b.results;
+  }
+  return !out.empty();
+}
+
+bool ResultCursor::Impl::next_from_rows(std::vector<ResultRow>& out) {
+  if (st->done()) {
+    if (paid_from_payments) paid_from_payments->finish();
     return false;
   }
-  for (auto* v : {&i.position, &i.burden, &i.total}) v->clear();
-  for (auto* v : {&i.hospital, &i.claim, &i.feed, &i.patient, &i.discharge, &i.paid, &i.trace}) v->clear();
-  i.st.execute();
-  for (std::size_t k = 0; k < i.position.size(); ++k) {
+  for (auto* v : {&position, &burden, &total}) v->clear();
+  for (auto* v : {&hospital, &claim, &feed, &patient, &discharge, &paid_column, &trace}) v->clear();
+  st->execute();
+  for (std::size_t k = 0; k < position.size(); ++k) {
     ResultRow r;
-    r.position = i.position[k];
-    r.hospital_code = std::move(i.hospital[k]);
-    r.claim_id = std::move(i.claim[k]);
-    r.feed_id = std::move(i.feed[k]);
-    r.patient_id = std::move(i.patient[k]);
-    r.discharge_date = std::move(i.discharge[k]);
-    r.burden_fen = i.burden[k];
-    r.total_paid_fen = i.total[k];
-    if (i.paid[k].empty()) {
-      // Stored without it (since session 6): rebuilt from the payments.
-      if (!i.paid_from_payments) i.paid_from_payments = std::make_unique<PaidFromPayments>(i.db, i.batch);
-      r.paid = i.paid_from_payments->paid(r.position);
-    } else {
-      r.paid = std::move(i.paid[k]);
-    }
+    r.position = position[k];
+    r.hospital_code = std::move(hospital[k]);
+    r.claim_id = std::move(claim[k]);
+    r.feed_id = std::move(feed[k]);
+    r.patient_id = std::move(patient[k]);
+    r.discharge_date = std::move(discharge[k]);
+    r.burden_fen = burden[k];
+    r.total_paid_fen = total[k];
+    // Stored without it (session 6 to schema 10): rebuilt from the payments.
+    r.paid = paid_column[k].empty() ? paid(r.position) : std::move(paid_column[k]);
     // Results written before schema 4 carry their trace in the row.
-    r.trace = i.trace[k].empty() ? i.blocks.take(r.position) : std::move(i.trace[k]);
+    r.trace = trace[k].empty() ? blocks->take(r.position) : std::move(trace[k]);
     out.push_back(std::move(r));
   }
   return !out.empty();
@@ -779,6 +816,26 @@ std::optional<std::pair<std::string, ResultRow>> find_result(Db& db, const std::
       return std::nullopt;  // not adjudicated yet
     }
   }
+  // The block that holds the position: whole results (layout 2), or the
+  // trace of a `results` row (layout 1).
+  std::optional<TraceBlock> block;
+  {
+    SqlStmt st(db, (std::string("SELECT ") + kBlockColumns +
+                    " FROM result_traces WHERE batch_id = ? AND first_position <= ?"
+                    " ORDER BY first_position DESC LIMIT 1").c_str());
+    st.bind(1, where_batch).bind(2, where_position);
+    if (st.step()) {
+      TraceBlock b = block_from(st);
+      if (where_position < b.first_position + b.results) block = std::move(b);
+    }
+  }
+  if (block && block->layout == kBlockLayoutResults) {
+    ResultRow r = std::move(unpack_results(*block)[static_cast<std::size_t>(where_position - block->first_position)]);
+    if (r.hospital_code != hospital_code || r.claim_id != claim_id)
+      throw DbError("database: result " + std::to_string(where_position) + " of batch " + where_batch + " is not claim " +
+                    hospital_code + "/" + claim_id + "'s");
+    return std::make_pair(where_batch, std::move(r));
+  }
   std::string h = hospital_code, c = claim_id, wb = where_batch;
   Poco::Int64 wp = where_position;
   std::vector<std::string> batch, feed, patient, discharge, trace;
@@ -800,16 +857,8 @@ std::optional<std::pair<std::string, ResultRow>> find_result(Db& db, const std::
   r.total_paid_fen = paid[0];
   r.trace = trace[0];
   if (r.trace.empty()) {
-    std::string b = batch[0];
-    Poco::Int64 p = r.position;
-    std::vector<Poco::Int64> first, count, bytes;
-    std::vector<Poco::Data::BLOB> data;
-    db.session() << "SELECT first_position, results, text_bytes, zstd FROM result_traces"
-                    " WHERE batch_id = ? AND first_position <= ? ORDER BY first_position DESC LIMIT 1",
-        use(b), use(p), into(first), into(count), into(bytes), into(data), now;
-    if (first.empty() || r.position >= first[0] + count[0]) throw missing_trace(b, r.position);
-    r.trace = std::move(unpack_traces(block_from(first[0], count[0], bytes[0], data[0]))
-                            [static_cast<std::size_t>(r.position - first[0])]);
+    if (!block) throw missing_trace(where_batch, r.position);
+    r.trace = std::move(unpack_traces(*block)[static_cast<std::size_t>(r.position - block->first_position)]);
   }
   return std::make_pair(batch[0], r);
 }

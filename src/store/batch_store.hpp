@@ -22,14 +22,6 @@ struct BatchRecord {
   bool published = false;
 };
 
-struct ResultRow {
-  std::int64_t position = 0;
-  std::string hospital_code, claim_id, feed_id, patient_id, discharge_date;
-  std::int64_t burden_fen = 0, total_paid_fen = 0;
-  std::string paid;   // JSON object text: channel -> amount string
-  std::string trace;  // JSON text (stored in a TraceBlock; empty in the results row)
-};
-
 struct PaymentRow {
   std::string end_to_end_id, batch_id, channel;
   std::int64_t position = 0, result_position = 0;
@@ -104,15 +96,15 @@ class ClaimCursor {
 };
 
 // Prepared inserts for a batch's results and payments, inside its transaction
-// (each row is written when added).
+// (each row is written when added). Results are stored in blocks
+// (trace_blocks.hpp, layout 2); the `results` table holds only the rows of
+// batches before schema 10, which the cursors still read.
 class ResultWriter {
  public:
   explicit ResultWriter(Db& db);
   ~ResultWriter();
-  void add_result(const std::string& batch_id, const ResultRow& r);
   void add_payment(const PaymentRow& p);
-  // The traces of results added before or after (the row's own `trace` is not stored).
-  void add_trace_block(const std::string& batch_id, const TraceBlock& b);
+  void add_result_block(const std::string& batch_id, const TraceBlock& b);
 
  private:
   struct Impl;

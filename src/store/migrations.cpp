@@ -176,6 +176,13 @@ const std::vector<std::vector<std::string>>& migrations() {
           "CREATE TABLE feed_results (feed_seq INTEGER PRIMARY KEY REFERENCES feeds(seq), batch_id TEXT NOT NULL"
           " REFERENCES batches(batch_id), positions BLOB NOT NULL)",
       },
+      // 10: a batch's results are stored whole in their blocks (layout 2:
+      // each line the result's fields, then its trace), not as one `results`
+      // row each (a 1M batch inserted 1M rows of ~115 bytes into the WAL).
+      // Layout 1 blocks hold traces only, beside `results` rows.
+      {
+          "ALTER TABLE result_traces ADD COLUMN layout INTEGER NOT NULL DEFAULT 1 CHECK (layout IN (1, 2))",
+      },
   };
   return steps;
 }

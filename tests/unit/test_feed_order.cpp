@@ -204,23 +204,34 @@ BOOST_AUTO_TEST_CASE(a_results_paid_object_is_rebuilt_from_the_payments) {
   const RunResult r = run_batch(*t.db, channels, opt, out, err);
   BOOST_REQUIRE(!r.batch_id.empty());
   BOOST_REQUIRE(count_rows(*t.db, "SELECT count(DISTINCT channel) FROM payments") > 1);
-  // Stored without `paid`; the run's results.jsonl and the export agree (the export rebuilds it).
-  BOOST_TEST(count_rows(*t.db, "SELECT count(*) FROM results WHERE paid <> ''") == 0);
+  // Stored whole in layout-2 blocks, without `paid`: the run's results.jsonl
+  // and the export agree (the export rebuilds `paid` from the payments).
+  BOOST_TEST(count_rows(*t.db, "SELECT count(*) FROM results") == 0);
+  BOOST_TEST(count_rows(*t.db, "SELECT count(*) FROM result_traces WHERE layout = 2") > 1);
+  BOOST_TEST(count_rows(*t.db, "SELECT count(*) FROM result_traces WHERE layout <> 2") == 0);
   const auto files = render_batch_files(*t.db, r.batch_id);
   BOOST_TEST(files.at("results.jsonl") == read_file(opt.out_dir + "/" + r.batch_id + "/results.jsonl"));
-  // Rows written before, with their `paid`, are read as they are.
-  for (const auto& row : load_results(*t.db, r.batch_id)) {
-    std::string paid = row.paid;
-    Poco::Int64 position = row.position;
-    t.db->session() << "UPDATE results SET paid = ? WHERE batch_id = ? AND position = ?", Poco::Data::Keywords::use(paid),
-        Poco::Data::Keywords::bind(r.batch_id), Poco::Data::Keywords::use(position), Poco::Data::Keywords::now;
-  }
-  BOOST_TEST(count_rows(*t.db, "SELECT count(*) FROM results WHERE paid = ''") == 0);
-  BOOST_TEST((render_batch_files(*t.db, r.batch_id) == files));
   // A payment whose result is not there is an error, not a silent 0.00.
-  t.db->session() << "UPDATE results SET paid = ''", Poco::Data::Keywords::now;
-  t.db->session() << "UPDATE payments SET result_position = 0 WHERE rowid = (SELECT min(rowid) FROM payments)",
+  const std::string first_payment = "(SELECT min(rowid) FROM payments)";
+  const std::int64_t was = count_rows(*t.db, "SELECT result_position FROM payments WHERE rowid = " + first_payment);
+  t.db->session() << "UPDATE payments SET result_position = 0 WHERE rowid = " + first_payment, Poco::Data::Keywords::now;
+  BOOST_CHECK_THROW(render_batch_files(*t.db, r.batch_id), DbError);
+  t.db->session() << "UPDATE payments SET result_position = " + std::to_string(was) + " WHERE rowid = " + first_payment,
       Poco::Data::Keywords::now;
+  // Results stored as before schema 10 (rows, with or without `paid`; traces
+  // in blocks or in the rows) are read as they are.
+  const std::int64_t results = count_rows(*t.db, "SELECT sum(results) FROM result_traces");
+  for (OldResults how : {OldResults::kRowsTracesInBlocks, OldResults::kRowsWithPaidTracesInBlocks,
+                         OldResults::kRowsWithTraces}) {
+    store_results_as_before(*t.db, r.batch_id, how);
+    BOOST_TEST(count_rows(*t.db, "SELECT count(*) FROM results") == results);
+    BOOST_TEST(count_rows(*t.db, "SELECT count(*) FROM results WHERE paid = ''") ==
+               (how == OldResults::kRowsTracesInBlocks ? results : 0));
+    BOOST_TEST((render_batch_files(*t.db, r.batch_id) == files));
+  }
+  // The same tampered payment, for rows stored without `paid`.
+  store_results_as_before(*t.db, r.batch_id, OldResults::kRowsTracesInBlocks);
+  t.db->session() << "UPDATE payments SET result_position = 0 WHERE rowid = " + first_payment, Poco::Data::Keywords::now;
   BOOST_CHECK_THROW(render_batch_files(*t.db, r.batch_id), DbError);
 }
 

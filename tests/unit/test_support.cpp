@@ -103,3 +103,42 @@ std::unique_ptr<Db> open_with_case_registries(const std::string& db_path, const 
 }
 
 }  // namespace relief::test
+
+#include "src/store/batch_store.hpp"
+#include "src/store/sql.hpp"
+#include "src/store/trace_blocks.hpp"
+
+namespace relief::test {
+void store_results_as_before(Db& db, const std::string& batch_id, OldResults how) {
+  const std::vector<ResultRow> rows = load_results(db, batch_id);
+  Db::Tx tx(db);
+  for (const char* sql : {"DELETE FROM result_traces WHERE batch_id = ?", "DELETE FROM results WHERE batch_id = ?"}) {
+    SqlStmt drop(db, sql);
+    drop.bind(1, batch_id);
+    drop.run();
+  }
+  SqlStmt row(db,
+              "INSERT INTO results (batch_id, position, hospital_code, claim_id, feed_id, patient_id, discharge_date,"
+              " burden_fen, total_paid_fen, paid, trace) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  for (const auto& r : rows) {
+    row.bind(1, batch_id).bind(2, r.position).bind(3, r.hospital_code).bind(4, r.claim_id).bind(5, r.feed_id);
+    row.bind(6, r.patient_id).bind(7, r.discharge_date).bind(8, r.burden_fen).bind(9, r.total_paid_fen);
+    row.bind(10, how == OldResults::kRowsTracesInBlocks ? std::string_view{} : std::string_view(r.paid));
+    row.bind(11, how == OldResults::kRowsWithTraces ? std::string_view(r.trace) : std::string_view{});
+    row.run();
+  }
+  if (how != OldResults::kRowsWithTraces) {
+    SqlStmt block(db,
+                  "INSERT INTO result_traces (batch_id, first_position, results, text_bytes, zstd)"
+                  " VALUES (?, ?, ?, ?, ?)");  // layout: its default, 1
+    for (std::size_t k = 0; k < rows.size(); k += kTracesPerBlock) {
+      std::vector<std::string_view> traces;
+      for (std::size_t j = k; j < std::min(k + kTracesPerBlock, rows.size()); ++j) traces.emplace_back(rows[j].trace);
+      const TraceBlock b = pack_traces(rows[k].position, traces);
+      block.bind(1, batch_id).bind(2, b.first_position).bind(3, b.results).bind(4, b.text_bytes).bind_blob(5, b.zstd);
+      block.run();
+    }
+  }
+  tx.commit();
+}
+}  // namespace relief::test

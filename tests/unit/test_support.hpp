@@ -147,3 +147,14 @@ const ChannelSet& project_channels();
 const ChannelOutcome& outcome(const ClaimResult& r, const std::string& channel);
 std::int64_t paid(const ClaimResult& r, const std::string& channel);
 }  // namespace relief::test
+
+namespace relief::test {
+// Rewrites a batch's stored results (schema 10: whole in layout-2 blocks) as
+// older releases stored them, to check that they are still read alike:
+enum class OldResults {
+  kRowsTracesInBlocks,         // schema 4 to 9: `results` rows, traces in layout-1 blocks
+  kRowsWithPaidTracesInBlocks, // the same, each row with its `paid` (before session 6)
+  kRowsWithTraces,             // before schema 4: `paid` and trace in the row, no blocks
+};
+void store_results_as_before(Db& db, const std::string& batch_id, OldResults how);
+}  // namespace relief::test

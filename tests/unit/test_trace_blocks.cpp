@@ -113,6 +113,91 @@ BOOST_AUTO_TEST_CASE(json_strings_escape_as_dump_does) {
   }
 }
 
+namespace {
+std::vector<ResultRow> sample_rows(std::int64_t first_position, const std::vector<std::string>& traces) {
+  std::vector<ResultRow> rows;
+  for (std::size_t k = 0; k < traces.size(); ++k) {
+    ResultRow r;
+    r.position = first_position + static_cast<std::int64_t>(k);
+    r.hospital_code = "GZ" + std::to_string(1000 + k % 7);
+    r.claim_id = "C-" + std::to_string(k) + " 二";
+    r.feed_id = k % 2 ? "F1" : "";  // an empty field is kept
+    r.patient_id = "44010619900101" + std::to_string(1000 + k);
+    r.discharge_date = "2026-11-2" + std::to_string(k % 10);
+    r.burden_fen = static_cast<std::int64_t>(k) * 123457 - 5;  // -5 too: the block does not judge
+    r.total_paid_fen = static_cast<std::int64_t>(k) * 99991;
+    r.trace = traces[k];
+    rows.push_back(r);
+  }
+  return rows;
+}
+std::vector<std::string_view> trace_views(const std::vector<ResultRow>& rows) {
+  std::vector<std::string_view> out;
+  for (const auto& r : rows) out.emplace_back(r.trace);
+  return out;
+}
+bool same(const ResultRow& a, const ResultRow& b) {
+  return a.position == b.position && a.hospital_code == b.hospital_code && a.claim_id == b.claim_id &&
+         a.feed_id == b.feed_id && a.patient_id == b.patient_id && a.discharge_date == b.discharge_date &&
+         a.burden_fen == b.burden_fen && a.total_paid_fen == b.total_paid_fen && a.trace == b.trace;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(whole_results_round_trip) {
+  const auto rows = sample_rows(4097, sample_traces(kTracesPerBlock - 1));
+  const TraceBlock b = pack_results(rows, trace_views(rows));
+  BOOST_TEST(b.layout == kBlockLayoutResults);
+  BOOST_TEST(b.first_position == 4097);
+  BOOST_TEST(b.results == static_cast<std::int64_t>(kTracesPerBlock));
+  const auto back = unpack_results(b);
+  BOOST_REQUIRE(back.size() == rows.size());
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    BOOST_TEST(same(back[k], rows[k]), "result " << k);
+    BOOST_TEST(back[k].paid.empty());
+  }
+  // Each layout is read as itself only.
+  BOOST_CHECK_THROW(unpack_traces(b), CompressError);
+  std::vector<std::string> traces = sample_traces(3);
+  BOOST_CHECK_THROW(unpack_results(pack_traces(1, views(traces))), CompressError);
+}
+
+BOOST_AUTO_TEST_CASE(whole_results_refuse_what_they_cannot_hold_and_damage) {
+  auto rows = sample_rows(1, sample_traces(5));
+  for (int which = 0; which < 3; ++which) {
+    for (const char* bad : {"\x1f", "\n"}) {
+      auto copy = rows;
+      std::string& f = which == 0 ? copy[2].claim_id : which == 1 ? copy[2].feed_id : copy[2].hospital_code;
+      f += bad;
+      BOOST_CHECK_THROW(pack_results(copy, trace_views(copy)), CompressError);
+    }
+  }
+  auto with_newline = rows;
+  with_newline[1].trace = "{}\n{}";
+  BOOST_CHECK_THROW(pack_results(with_newline, trace_views(with_newline)), CompressError);
+
+  const TraceBlock good = pack_results(rows, trace_views(rows));
+  TraceBlock b = good;
+  b.results += 1;
+  BOOST_CHECK_THROW(unpack_results(b), CompressError);
+  b = good;
+  b.results -= 1;
+  BOOST_CHECK_THROW(unpack_results(b), CompressError);
+  b = good;
+  b.zstd.resize(b.zstd.size() - 3);
+  BOOST_CHECK_THROW(unpack_results(b), CompressError);
+  // A line that lost a field, or a number that is not one: repacked text.
+  for (const std::string& text : {std::string("GZ1\x1f" "C1\x1f" "F\x1f" "P\x1f" "2026-01-01\x1f" "5\x1f" "{}\n"),
+                                  std::string("GZ1\x1f" "C1\x1f" "F\x1f" "P\x1f" "2026-01-01\x1f" "5x\x1f" "1\x1f" "{}\n")}) {
+    TraceBlock t;
+    t.first_position = 1;
+    t.results = 1;
+    t.layout = kBlockLayoutResults;
+    t.text_bytes = static_cast<std::int64_t>(text.size());
+    t.zstd = zstd_compress(text);
+    BOOST_CHECK_THROW(unpack_results(t), CompressError);
+  }
+}
+
 // The generated acceptance case's first batch: ~180 results in several blocks.
 BOOST_AUTO_TEST_CASE(batch_traces_come_back_byte_for_byte) {
   const std::string dir = std::string(RELIEF_SHARED_DIR) + "/cases/generated-1001";
@@ -131,7 +216,7 @@ BOOST_AUTO_TEST_CASE(batch_traces_come_back_byte_for_byte) {
   BOOST_REQUIRE(results.size() > 2 * kTracesPerBlock);
   Poco::Int64 in_rows = -1, blocks = 0, in_blocks = 0;
   std::string b = r.batch_id;
-  db->session() << "SELECT count(*) FROM results WHERE trace <> ''", into(in_rows), now;
+  db->session() << "SELECT count(*) FROM results", into(in_rows), now;
   db->session() << "SELECT count(*), sum(results) FROM result_traces WHERE batch_id = ?", use(b), into(blocks),
       into(in_blocks), now;
   BOOST_TEST(in_rows == 0);
@@ -150,10 +235,23 @@ BOOST_AUTO_TEST_CASE(batch_traces_come_back_byte_for_byte) {
     if (k % 97 == 0 || k + 1 == results.size()) {
       auto found = find_result(*db, row.hospital_code, row.claim_id);
       BOOST_REQUIRE(found.has_value());
-      BOOST_TEST(found->second.trace == row.trace);
+      BOOST_TEST(found->first == r.batch_id);
+      BOOST_TEST(same(found->second, row));
     }
   }
   BOOST_TEST(k == results.size());
+  BOOST_TEST(!find_result(*db, results[0].hospital_code, results[0].claim_id + "x").has_value());
+
+  // Results stored as before schema 10 are found alike.
+  for (OldResults how : {OldResults::kRowsTracesInBlocks, OldResults::kRowsWithTraces,
+                         OldResults::kRowsTracesInBlocks}) {
+    store_results_as_before(*db, r.batch_id, how);
+    for (std::size_t j = 0; j < results.size(); j += 41) {
+      auto found = find_result(*db, results[j].hospital_code, results[j].claim_id);
+      BOOST_REQUIRE(found.has_value());
+      BOOST_TEST(same(found->second, results[j]), "result " << j);
+    }
+  }
 
   // A damaged block: the look-up fails loudly.
   db->session() << "UPDATE result_traces SET zstd = substr(zstd, 1, 10) WHERE batch_id = ? AND first_position = 1",
