@@ -49,7 +49,7 @@ struct ChannelVersion {
 };
 
 struct RuleVerdict {
-  std::string rule;    // short name, e.g. "residence"
+  std::string_view rule;  // short name, e.g. "residence": a literal (static storage), not copied per claim
   bool ok = false;
   std::string detail;  // for a person: "residence 5 months, needs 6"
 };

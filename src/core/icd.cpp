@@ -36,6 +36,7 @@ bool IcdEntry::matches(std::string_view code) const {
 std::optional<std::string> IcdList::parse(const std::vector<std::string>& entries, IcdList& out) {
   out.entries_.clear();
   out.texts_.clear();
+  for (auto& v : out.by_letter_) v.clear();
   for (const auto& e : entries) {
     IcdEntry entry;
     auto dash = e.find('-');
@@ -48,6 +49,10 @@ std::optional<std::string> IcdList::parse(const std::vector<std::string>& entrie
       if (!is_icd10_code(e)) return "bad ICD-10 code '" + e + "'";
       entry.from = e;
     }
+    if (out.entries_.size() >= kEntriesMax) return "more than " + std::to_string(kEntriesMax) + " entries in one list";
+    const char last = entry.to.empty() ? entry.from[0] : entry.to[0];
+    for (char letter = entry.from[0]; letter <= last; ++letter)
+      out.by_letter_[static_cast<std::size_t>(letter - 'A')].push_back(static_cast<std::uint16_t>(out.entries_.size()));
     out.entries_.push_back(entry);
     out.texts_.push_back(e);
   }
@@ -57,7 +62,8 @@ std::optional<std::string> IcdList::parse(const std::vector<std::string>& entrie
 bool IcdList::matches(std::string_view code) const { return matching_entry(code) != nullptr; }
 
 const std::string* IcdList::matching_entry(std::string_view code) const {
-  for (std::size_t i = 0; i < entries_.size(); ++i)
+  if (code.empty() || !upper(code[0])) return nullptr;  // every entry starts with a capital letter
+  for (std::uint16_t i : by_letter_[static_cast<std::size_t>(code[0] - 'A')])
     if (entries_[i].matches(code)) return &texts_[i];
   return nullptr;
 }

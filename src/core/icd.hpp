@@ -1,5 +1,7 @@
 #pragma once
 // ICD-10 codes and the list/range matching of SPEC 4.
+#include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +23,7 @@ struct IcdEntry {
 
 class IcdList {
  public:
+  static constexpr std::size_t kEntriesMax = 4096;  // per list (a parameter file's)
   // Returns an error message naming the bad entry, or nullopt on success.
   static std::optional<std::string> parse(const std::vector<std::string>& entries, IcdList& out);
   bool matches(std::string_view code) const;
@@ -31,6 +34,9 @@ class IcdList {
  private:
   std::vector<IcdEntry> entries_;
   std::vector<std::string> texts_;
+  // For each first letter A-Z, the entries that can match a code starting
+  // with it, in list order (the first match is the one a trace names).
+  std::array<std::vector<std::uint16_t>, 26> by_letter_;
 };
 
 }  // namespace relief

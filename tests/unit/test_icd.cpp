@@ -80,6 +80,27 @@ BOOST_AUTO_TEST_CASE(lists_report_the_matching_entry) {
   BOOST_TEST(l.entries().size() == 4u);
 }
 
+// Entries are found by the code's first letter; the first entry in list
+// order still wins, and a range may span letters.
+BOOST_AUTO_TEST_CASE(the_first_matching_entry_wins_across_letters) {
+  IcdList a = list_of({"C00-D60", "D56", "A15"});
+  BOOST_TEST(entry_text(a, "D56.0") == "C00-D60");
+  BOOST_TEST(entry_text(a, "C18.7") == "C00-D60");
+  BOOST_TEST(entry_text(a, "A15.3") == "A15");
+  BOOST_TEST(a.matching_entry("D61") == nullptr);
+  BOOST_TEST(a.matching_entry("B20") == nullptr);
+  IcdList b = list_of({"D56", "C00-D60"});
+  BOOST_TEST(entry_text(b, "D56.0") == "D56");
+  BOOST_TEST(entry_text(b, "D57") == "C00-D60");
+  IcdList c = list_of({"A00-Z99"});
+  for (std::string code : {"A00", "M54.5", "Z99.9"}) BOOST_TEST(entry_text(c, code) == "A00-Z99");
+  for (std::string code : {"", "d56", "556", "D5"}) BOOST_TEST(c.matching_entry(code) == nullptr);
+  // Parsing again starts over.
+  BOOST_REQUIRE(!IcdList::parse({"E11"}, c).has_value());
+  BOOST_TEST(c.matching_entry("A00") == nullptr);
+  BOOST_TEST(entry_text(c, "E11.9") == "E11");
+}
+
 BOOST_AUTO_TEST_CASE(bad_entries_are_refused_by_name) {
   IcdList l;
   auto e1 = IcdList::parse({"C97-C00"}, l);
