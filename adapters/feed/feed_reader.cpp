@@ -222,7 +222,7 @@ class Handler : public DefaultHandler {
       if (out_.claim_elements > limits::claims_per_feed_max)
         throw Abort{"TOO_LARGE", "more than " + std::to_string(limits::claims_per_feed_max) + " claims in one feed"};
       in_claim_ = true;
-      claim_ = RawClaim{};
+      claim_.clear();
       claim_.position = out_.claim_elements;
       claim_.line = locator_ ? static_cast<std::int64_t>(locator_->getLineNumber()) : 0;
     }
@@ -247,21 +247,22 @@ class Handler : public DefaultHandler {
       if (in_claim_) note_claim_error(msg);
       else throw Abort{"MALFORMED", msg};
     }
-    std::string value = xml::to_utf8(text_.data(), text_.size());
+    std::string& value = value_;  // reused: the fields below copy it
+    xml::to_utf8(text_.data(), text_.size(), value);
     text_.clear();
     check_pattern(parent, elem, value);
     if (parent == Elem::Header) {
       auto& h = out_.header;
       switch (elem) {
-        case Elem::FeedId: h.feed_id = std::move(value); break;
-        case Elem::HospitalCode: h.hospital_code = std::move(value); break;
-        case Elem::CreatedAt: h.created_at = std::move(value); break;
-        case Elem::ClaimCount: h.claim_count = std::move(value); break;
-        case Elem::ControlSum: h.control_sum = std::move(value); break;
+        case Elem::FeedId: h.feed_id = value; break;
+        case Elem::HospitalCode: h.hospital_code = value; break;
+        case Elem::CreatedAt: h.created_at = value; break;
+        case Elem::ClaimCount: h.claim_count = value; break;
+        case Elem::ControlSum: h.control_sum = value; break;
         default: break;
       }
     } else if (in_claim_) {
-      assign_claim_field(parent, elem, std::move(value));
+      assign_claim_field(parent, elem, value);
     }
     if (stack_.size() == 2 && elem == Elem::Header) {
       if (!header_error_.empty()) throw Abort{"MALFORMED", header_error_};
@@ -340,36 +341,37 @@ class Handler : public DefaultHandler {
     header_delivered_ = true;
     if (cb_.on_header) cb_.on_header(out_.header);
   }
-  void assign_claim_field(Elem parent, Elem elem, std::string value) {
+  // Assigned, not moved: the claim's strings keep their buffers from claim to claim.
+  void assign_claim_field(Elem parent, Elem elem, const std::string& value) {
     auto& c = claim_;
     switch (parent) {
       case Elem::Claim:
-        if (elem == Elem::ClaimId) c.claim_id = std::move(value);
+        if (elem == Elem::ClaimId) c.claim_id = value;
         else if (elem == Elem::SpecialApproval) {
-          c.special_approval = std::move(value);
+          c.special_approval = value;
           c.has_special_approval = true;
         }
         break;
       case Elem::Patient:
-        if (elem == Elem::IdNumber) c.id_number = std::move(value);
-        else if (elem == Elem::Name) c.name = std::move(value);
-        else if (elem == Elem::BirthDate) c.birth_date = std::move(value);
-        else if (elem == Elem::Sex) c.sex = std::move(value);
+        if (elem == Elem::IdNumber) c.id_number = value;
+        else if (elem == Elem::Name) c.name = value;
+        else if (elem == Elem::BirthDate) c.birth_date = value;
+        else if (elem == Elem::Sex) c.sex = value;
         break;
       case Elem::Visit:
-        if (elem == Elem::Type) c.visit_type = std::move(value);
-        else if (elem == Elem::AdmissionDate) c.admission_date = std::move(value);
-        else if (elem == Elem::DischargeDate) c.discharge_date = std::move(value);
+        if (elem == Elem::Type) c.visit_type = value;
+        else if (elem == Elem::AdmissionDate) c.admission_date = value;
+        else if (elem == Elem::DischargeDate) c.discharge_date = value;
         else if (elem == Elem::Diagnosis) {
           if (c.diagnoses.size() < static_cast<std::size_t>(limits::diagnoses_per_claim_max) + 1)
-            c.diagnoses.push_back(std::move(value));
-        } else if (elem == Elem::Accident) c.accident = std::move(value);
+            c.diagnoses.push_back(value);
+        } else if (elem == Elem::Accident) c.accident = value;
         break;
       case Elem::Costs:
-        if (elem == Elem::Total) c.total = std::move(value);
-        else if (elem == Elem::InsurancePaid) c.insurance_paid = std::move(value);
-        else if (elem == Elem::InScopeSelfPay) c.in_scope = std::move(value);
-        else if (elem == Elem::OutOfScopeSelfPay) c.out_of_scope = std::move(value);
+        if (elem == Elem::Total) c.total = value;
+        else if (elem == Elem::InsurancePaid) c.insurance_paid = value;
+        else if (elem == Elem::InScopeSelfPay) c.in_scope = value;
+        else if (elem == Elem::OutOfScopeSelfPay) c.out_of_scope = value;
         break;
       default:
         break;
@@ -381,6 +383,7 @@ class Handler : public DefaultHandler {
   const Locator* locator_ = nullptr;
   std::vector<OpenElem> stack_;
   std::u16string text_;
+  std::string value_;  // text_ in UTF-8
   bool text_too_long_ = false;
   bool in_claim_ = false;
   bool header_delivered_ = false;

@@ -45,6 +45,19 @@ struct RawClaim {
   std::string special_approval;
   bool has_special_approval = false;
   std::string schema_error;    // empty: the claim satisfies the XSD
+
+  // As `*this = RawClaim{}`, keeping the strings' buffers (one RawClaim is
+  // refilled for every claim of a feed).
+  void clear() {
+    position = 0;
+    line = 0;
+    for (std::string* s : {&claim_id, &id_number, &name, &birth_date, &sex, &visit_type, &admission_date,
+                           &discharge_date, &accident, &total, &insurance_paid, &in_scope, &out_of_scope,
+                           &special_approval, &schema_error})
+      s->clear();
+    diagnoses.clear();
+    has_special_approval = false;
+  }
 };
 
 struct RawHeader {

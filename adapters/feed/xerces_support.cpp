@@ -31,8 +31,14 @@ void ensure_initialized() {
 }
 
 std::string to_utf8(const XMLCh* s, std::size_t len) {
+  std::string out;
+  to_utf8(s, len, out);
+  return out;
+}
+
+void to_utf8(const XMLCh* s, std::size_t len, std::string& out) {
   // Every UTF-16 unit becomes at most 3 bytes (a surrogate pair, 2 units, 4).
-  std::string out(len * 3, '\0');
+  out.resize(len * 3);
   char* p = out.data();
   for (std::size_t i = 0; i < len; ++i) {
     std::uint32_t c = s[i];
@@ -59,7 +65,6 @@ std::string to_utf8(const XMLCh* s, std::size_t len) {
     }
   }
   out.resize(static_cast<std::size_t>(p - out.data()));
-  return out;
 }
 
 std::string to_utf8(const XMLCh* s) { return s ? to_utf8(s, XMLString::stringLen(s)) : std::string(); }

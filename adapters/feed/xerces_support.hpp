@@ -16,6 +16,9 @@ namespace relief::xml {
 void ensure_initialized();   // idempotent, thread-safe
 std::string to_utf8(const XMLCh* s, std::size_t len);
 std::string to_utf8(const XMLCh* s);
+// The same into `out` (replaced), reusing its buffer: the feed reader converts
+// every element's text, ~20 a claim.
+void to_utf8(const XMLCh* s, std::size_t len, std::string& out);
 
 class RefuseAllResolver : public xercesc::EntityResolver {
  public:

@@ -258,4 +258,69 @@ BOOST_AUTO_TEST_CASE(gb18030_and_gbk_feeds_are_accepted) {
   BOOST_TEST(query_text(*t.db, "SELECT patient_name FROM claims WHERE claim_id = 'C1'") == "张三丰");
 }
 
+// The reader refills one RawClaim per claim (keeping its buffers): nothing
+// of a claim leaks into the next, whose optional elements are absent.
+BOOST_AUTO_TEST_CASE(each_claim_is_read_afresh) {
+  FeedClaim full;
+  full.claim_id = "C-FULL-0123456789";
+  full.diagnoses = {"C92.0", "J18.9", "Q21.1"};
+  full.accident = "true";
+  full.special_approval = "SA-2016-000123456";
+  FeedClaim bare;
+  bare.claim_id = "C2";
+  bare.id_number = "440106201001010016";
+  bare.name = "李";
+  bare.diagnoses = {"A00"};
+  bare.extra = "<Oops/>";  // a schema error in this claim only
+  FeedClaim third;
+  third.claim_id = "C3";
+  const std::string doc = feed_xml(FeedHeader{}, {full, bare, third});
+  FeedSource src;
+  src.path = "feed.xml";
+  src.buffer = &doc;
+  std::vector<RawClaim> got;
+  FeedCallbacks cb;
+  cb.on_claim = [&](const RawClaim& c) { got.push_back(c); };
+  FeedParse p = read_feed(src, "", cb);
+  BOOST_REQUIRE(p.ok);
+  BOOST_REQUIRE(got.size() == 3u);
+  BOOST_TEST(got[0].claim_id == "C-FULL-0123456789");
+  BOOST_TEST(got[0].diagnoses.size() == 3u);
+  BOOST_TEST(got[0].accident == "true");
+  BOOST_TEST(got[0].has_special_approval);
+  BOOST_TEST(got[0].special_approval == "SA-2016-000123456");
+  BOOST_TEST(got[0].schema_error.empty());
+  BOOST_TEST(got[1].position == 2);
+  BOOST_TEST(got[1].claim_id == "C2");
+  BOOST_TEST(got[1].id_number == "440106201001010016");
+  BOOST_TEST(got[1].name == "李");
+  BOOST_TEST((got[1].diagnoses == std::vector<std::string>{"A00"}));
+  BOOST_TEST(got[1].accident.empty());
+  BOOST_TEST(!got[1].has_special_approval);
+  BOOST_TEST(got[1].special_approval.empty());
+  BOOST_TEST(!got[1].schema_error.empty());
+  BOOST_TEST(got[2].claim_id == "C3");
+  BOOST_TEST(got[2].schema_error.empty());
+  BOOST_TEST(got[2].line > got[1].line);
+
+  // clear() leaves what a fresh RawClaim holds.
+  RawClaim r = got[0];
+  r.schema_error = "x";
+  r.clear();
+  const RawClaim fresh{};
+  BOOST_TEST(r.position == fresh.position);
+  BOOST_TEST(r.line == fresh.line);
+  for (auto field : {&RawClaim::claim_id, &RawClaim::id_number, &RawClaim::name, &RawClaim::birth_date,
+                     &RawClaim::sex, &RawClaim::visit_type, &RawClaim::admission_date, &RawClaim::discharge_date,
+                     &RawClaim::accident, &RawClaim::total, &RawClaim::insurance_paid, &RawClaim::in_scope,
+                     &RawClaim::out_of_scope, &RawClaim::special_approval, &RawClaim::schema_error})
+    BOOST_TEST((r.*field).empty());
+  BOOST_TEST(r.diagnoses.empty());
+  BOOST_TEST(!r.has_special_approval);
+  // A field added to RawClaim must be cleared by clear() and checked here.
+  static_assert(sizeof(RawClaim) == 2 * sizeof(std::int64_t) + 15 * sizeof(std::string) +
+                                        sizeof(std::vector<std::string>) + sizeof(std::int64_t),
+                "RawClaim changed: update RawClaim::clear() and this test");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
