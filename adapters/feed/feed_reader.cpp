@@ -157,28 +157,43 @@ constexpr ElemName kElemNames[] = {
     {Elem::OutOfScopeSelfPay, u"OutOfScopeSelfPay", "OutOfScopeSelfPay"},
 };
 
-constexpr std::size_t kElemNameBytesMax = 17;  // OutOfScopeSelfPay
-
-// kElemNames' indexes by name length (at most 5 names share one).
-struct ElemsByLength {
-  std::array<std::array<std::int8_t, 6>, kElemNameBytesMax + 1> index{};
-  ElemsByLength() {
+// kElemNames' indexes by their first two letters (at most 4 names share two),
+// so a start tag's name is compared with its few candidates only, each up to
+// its terminating zero (no separate length scan).
+struct ElemsByPrefix {
+  static constexpr int kLetters = 26 * 2;  // A-Z, a-z
+  static int letter(char16_t c) {
+    if (c >= u'A' && c <= u'Z') return c - u'A';
+    if (c >= u'a' && c <= u'z') return 26 + (c - u'a');
+    return -1;
+  }
+  std::array<std::array<std::int8_t, 5>, kLetters * kLetters> index{};
+  ElemsByPrefix() {
     for (auto& row : index) row.fill(-1);
     for (std::size_t i = 0; i < std::size(kElemNames); ++i) {
-      auto& row = index.at(kElemNames[i].utf16.size());
+      const std::u16string_view n = kElemNames[i].utf16;
+      if (n.size() < 2 || letter(n[0]) < 0 || letter(n[1]) < 0) throw std::logic_error("element name too short");
+      auto& row = index.at(static_cast<std::size_t>(letter(n[0]) * kLetters + letter(n[1])));
       auto free_slot = std::find(row.begin(), row.end(), -1);
-      if (free_slot == row.end() - 1) throw std::logic_error("too many element names of one length");
+      if (free_slot == row.end() - 1) throw std::logic_error("too many element names with one prefix");
       *free_slot = static_cast<std::int8_t>(i);
     }
   }
 };
 
-Elem elem_of(std::u16string_view name) {
-  static const ElemsByLength by_length;
-  if (name.size() > kElemNameBytesMax) return Elem::other;
-  for (std::int8_t i : by_length.index[name.size()]) {
+// The number of a zero-terminated element name.
+Elem elem_of(const XMLCh* name) {
+  static const ElemsByPrefix by_prefix;
+  const int first = ElemsByPrefix::letter(name[0]);
+  if (first < 0) return Elem::other;
+  const int second = ElemsByPrefix::letter(name[1]);  // the terminating 0 of a one-letter name is no letter
+  if (second < 0) return Elem::other;
+  for (std::int8_t i : by_prefix.index[static_cast<std::size_t>(first * ElemsByPrefix::kLetters + second)]) {
     if (i < 0) break;
-    if (kElemNames[static_cast<std::size_t>(i)].utf16 == name) return kElemNames[static_cast<std::size_t>(i)].elem;
+    const std::u16string_view candidate = kElemNames[static_cast<std::size_t>(i)].utf16;
+    std::size_t k = 2;
+    while (k < candidate.size() && name[k] == candidate[k]) ++k;
+    if (k == candidate.size() && name[k] == 0) return kElemNames[static_cast<std::size_t>(i)].elem;
   }
   return Elem::other;
 }
@@ -189,13 +204,6 @@ const char* utf8_name(Elem e) {
   return "";
 }
 
-// An open element: its number, and its name when it is not one of the feed's.
-struct OpenElem {
-  Elem elem = Elem::other;
-  std::string other_name;
-  const char* name() const { return elem == Elem::other ? other_name.c_str() : utf8_name(elem); }
-};
-
 class Handler : public DefaultHandler {
  public:
   Handler(const FeedCallbacks& cb, FeedParse& out) : cb_(cb), out_(out) {}
@@ -204,19 +212,19 @@ class Handler : public DefaultHandler {
 
   void startElement(const XMLCh* const uri, const XMLCh* const localname, const XMLCh* const,
                     const Attributes&) override {
-    OpenElem open;
-    open.elem = elem_of(std::u16string_view(localname, XMLString::stringLen(localname)));
-    if (open.elem == Elem::other) open.other_name = xml::to_utf8(localname);
+    const Elem elem = elem_of(localname);
+    // Names not in the feed format (the XSD reports them) are kept for messages.
+    if (elem == Elem::other) other_names_.push_back(xml::to_utf8(localname));
     if (static_cast<int>(stack_.size()) + 1 > limits::element_depth_max)
       throw Abort{"MALFORMED", "elements nested deeper than " + std::to_string(limits::element_depth_max) +
                                    " at line " + line()};
     if (stack_.empty()) {
       std::string ns = xml::to_utf8(uri);
-      if (open.elem != Elem::ClaimFeed || ns != kNamespace)
-        throw Abort{"MALFORMED", "root element is {" + ns + "}" + open.name() + ", expected {" + kNamespace +
+      if (elem != Elem::ClaimFeed || ns != kNamespace)
+        throw Abort{"MALFORMED", "root element is {" + ns + "}" + name_of(elem, 0) + ", expected {" + kNamespace +
                                      "}ClaimFeed"};
     }
-    if (stack_.size() == 1 && open.elem == Elem::Claim) {
+    if (stack_.size() == 1 && elem == Elem::Claim) {
       deliver_header();
       ++out_.claim_elements;
       if (out_.claim_elements > limits::claims_per_feed_max)
@@ -226,7 +234,7 @@ class Handler : public DefaultHandler {
       claim_.position = out_.claim_elements;
       claim_.line = locator_ ? static_cast<std::int64_t>(locator_->getLineNumber()) : 0;
     }
-    stack_.push_back(std::move(open));
+    stack_.push_back(elem);
     text_.clear();
     text_too_long_ = false;
   }
@@ -240,8 +248,8 @@ class Handler : public DefaultHandler {
   }
 
   void endElement(const XMLCh* const, const XMLCh* const, const XMLCh* const) override {
-    const Elem elem = stack_.back().elem;
-    const Elem parent = stack_.size() >= 2 ? stack_[stack_.size() - 2].elem : Elem::other;
+    const Elem elem = stack_.back();
+    const Elem parent = stack_.size() >= 2 ? stack_[stack_.size() - 2] : Elem::other;
     if (text_too_long_) {
       std::string msg = path() + ": text longer than " + std::to_string(limits::text_bytes_max) + " characters";
       if (in_claim_) note_claim_error(msg);
@@ -273,6 +281,7 @@ class Handler : public DefaultHandler {
       if (cb_.on_claim) cb_.on_claim(claim_);
     }
     stack_.pop_back();
+    if (elem == Elem::other) other_names_.pop_back();
   }
 
   void endDocument() override { deliver_header(); }
@@ -283,7 +292,7 @@ class Handler : public DefaultHandler {
     std::string msg = path() + ": " + xml::to_utf8(e.getMessage()) + " (line " + std::to_string(e.getLineNumber()) + ")";
     if (in_claim_) {
       note_claim_error(msg);
-    } else if (stack_.size() >= 2 && stack_[1].elem == Elem::Header) {
+    } else if (stack_.size() >= 2 && stack_[1] == Elem::Header) {
       if (header_error_.empty()) header_error_ = "Header: " + msg;
     } else {
       throw Abort{"MALFORMED", msg};
@@ -296,14 +305,23 @@ class Handler : public DefaultHandler {
 
  private:
   std::string line() const { return locator_ ? std::to_string(locator_->getLineNumber()) : std::string("?"); }
+  // The name of an open element; other_index: how many elements not in the
+  // feed format are open outside it.
+  std::string name_of(Elem e, std::size_t other_index) const {
+    if (e != Elem::other) return utf8_name(e);
+    return other_index < other_names_.size() ? other_names_[other_index] : std::string("?");
+  }
   std::string path() const {
     std::string p;
+    std::size_t others = !stack_.empty() && stack_[0] == Elem::other ? 1 : 0;
     for (std::size_t i = 1; i < stack_.size(); ++i) {
       if (!p.empty()) p += '/';
-      p += stack_[i].name();
+      p += name_of(stack_[i], others);
+      if (stack_[i] == Elem::other) ++others;
     }
     return p.empty() ? std::string("ClaimFeed") : p;
   }
+
   // The pattern facets taken out of the grammar, at the element's end (where
   // Xerces reported them): the same SCHEMA error, or the same header refusal.
   void check_pattern(Elem parent, Elem elem, std::string_view value) {
@@ -381,7 +399,8 @@ class Handler : public DefaultHandler {
   const FeedCallbacks& cb_;
   FeedParse& out_;
   const Locator* locator_ = nullptr;
-  std::vector<OpenElem> stack_;
+  std::vector<Elem> stack_;                // the open elements
+  std::vector<std::string> other_names_;  // the names of the open ones not in the feed format, outermost first
   std::u16string text_;
   std::string value_;  // text_ in UTF-8
   bool text_too_long_ = false;

@@ -36,4 +36,27 @@ BOOST_AUTO_TEST_CASE(every_width_and_surrogates) {
   }
 }
 
+// The ASCII run is taken four units at a time: every case above at every
+// offset from a four-unit boundary, between ASCII of every length, comes out
+// as the pieces do one by one; the buffer-reusing form gives the same.
+BOOST_AUTO_TEST_CASE(ascii_runs_around_every_other_unit) {
+  const std::u16string specials[] = {u"\u00e9", u"\u5f20", u"\U00020000", std::u16string(1, char16_t(0xD800)),
+                                     std::u16string(1, char16_t(0xDC00)), u"\u0080", std::u16string(1, char16_t(0x7F)),
+                                     std::u16string(1, char16_t(0x100)), std::u16string(1, char16_t(0xFF00))};
+  std::string reused = "left over from before";
+  for (const auto& special : specials) {
+    const std::string special_utf8 = xml::to_utf8(special.data(), special.size());
+    for (std::size_t before = 0; before <= 9; ++before)
+      for (std::size_t after = 0; after <= 9; ++after) {
+        std::u16string in(before, u'a');
+        in += special;
+        in += std::u16string(after, u'z');
+        const std::string want = std::string(before, 'a') + special_utf8 + std::string(after, 'z');
+        BOOST_TEST(xml::to_utf8(in.data(), in.size()) == want);
+        xml::to_utf8(in.data(), in.size(), reused);
+        BOOST_TEST(reused == want);
+      }
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
