@@ -149,6 +149,45 @@ BOOST_AUTO_TEST_CASE(held_feeds_are_stored_in_processing_order_with_the_same_out
              "A2|\nA10|\nA5|\nA1|\nA9|\n");
 }
 
+// A held feed's claims go in 32 to a statement: a group whose keys were all
+// taken before (F-E's first 32 claims in processing order), a group with
+// some taken, clean groups and a tail of single inserts give the same
+// verdicts, rows and rejections as claims stored one by one in document order.
+BOOST_AUTO_TEST_CASE(claims_stored_many_to_a_statement_keep_their_duplicates_apart) {
+  TempDir dir;
+  std::vector<FeedClaim> d, e;
+  for (int i = 0; i < 40; ++i)
+    d.push_back(claim("D" + std::to_string(i), "2016-03-01", "2016-03-" + std::to_string(10 + i % 19)));
+  for (int i = 0; i < 60; ++i)
+    e.push_back(claim("E" + std::to_string(i), "2016-02-01", "2016-02-" + std::to_string(10 + (i * 7) % 19)));
+  for (int i = 0; i < 40; ++i)  // D0-D39 again, earliest of all: the first 32 sort first
+    e.insert(e.begin() + i * 2, claim("D" + std::to_string(i), "2016-01-01", "2016-01-" + std::to_string(10 + i % 19)));
+  std::vector<std::string> paths;
+  for (const auto& [id, claims] : std::vector<std::pair<std::string, std::vector<FeedClaim>>>{{"F-D", d}, {"F-E", e}}) {
+    FeedHeader h;
+    h.feed_id = id;
+    paths.push_back(dir.file(id + ".xml"));
+    write_file(paths.back(), feed_xml(h, claims));
+  }
+  TestDb held, document;
+  const Stored h = ingest_all(*held.db, paths, limits::feed_items_held_for_order_max);
+  const Stored doc = ingest_all(*document.db, paths, 0);
+  BOOST_TEST(h.verdicts == doc.verdicts);
+  BOOST_TEST(h.feeds == doc.feeds);
+  BOOST_TEST(h.claims == doc.claims);
+  BOOST_TEST(h.rejections == doc.rejections);
+  BOOST_TEST(count_rows(*held.db, "SELECT claims_accepted FROM feeds WHERE feed_id = 'F-E'") == 60);
+  BOOST_TEST(count_rows(*held.db, "SELECT count(*) FROM rejections WHERE reason = 'DUPLICATE' AND feed_id = 'F-E'") == 40);
+  // F-E's 60 claims in consecutive rows from its first_claim_row, in processing order.
+  const std::string by_row = rows_text(*held.db,
+                                       "SELECT claim_id FROM claims WHERE rowid BETWEEN (SELECT first_claim_row FROM"
+                                       " feeds WHERE seq = 2) AND (SELECT first_claim_row + claims_accepted - 1 FROM"
+                                       " feeds WHERE seq = 2) ORDER BY rowid");
+  BOOST_TEST(by_row == rows_text(*held.db, "SELECT claim_id FROM claims WHERE feed_seq = 2 ORDER BY discharge_date,"
+                                           " admission_date, hospital_code, claim_id"));
+  BOOST_TEST(count_rows(*held.db, "SELECT count(*) FROM claims WHERE feed_seq = 2") == 60);
+}
+
 BOOST_AUTO_TEST_CASE(a_batch_refuses_feed_rows_that_are_not_what_the_feed_says) {
   TempDir dir;
   const auto paths = feed_files(dir);
