@@ -3,9 +3,7 @@
 #include <Poco/Data/RecordSet.h>
 
 #include <algorithm>
-#include <cassert>
 #include <optional>
-#include <span>
 #include <unordered_set>
 
 #include "src/store/sql.hpp"
@@ -91,65 +89,32 @@ void FeedWriter::queue_rejection(RejectionRecord r) {
 }
 
 namespace {
-constexpr int kClaimColumns = 18;
-// Claims inserted by one statement where a feed's are stored in processing
-// order (576 parameters; SQLite allows 32,766): one statement per claim
-// spent a fifth of the storing thread's time starting and ending statements.
-constexpr std::size_t kClaimsPerInsert = 32;
-
-std::string claim_insert_sql(std::size_t rows) {
-  std::string sql =
-      "INSERT INTO claims (hospital_code, claim_id, feed_seq, position, patient_id, patient_name,"
-      " birth_date, sex, visit_type, admission_date, discharge_date, diagnoses, accident, total_fen,"
-      " insurance_fen, in_scope_fen, out_of_scope_fen, special_approval) VALUES ";
-  for (std::size_t r = 0; r < rows; ++r) {
-    sql += r == 0 ? "(" : ", (";
-    for (int k = 0; k < kClaimColumns; ++k) sql += k == 0 ? "?" : ", ?";
-    sql += ")";
-  }
-  sql += " ON CONFLICT (hospital_code, claim_id) DO NOTHING";
-  return sql;
-}
-
-// Inserts `rows` claims at a time, each unless (hospital, ClaimId) is taken.
+// Inserts a claim unless (hospital, ClaimId) is taken: true when inserted.
 class ClaimInsert {
  public:
-  explicit ClaimInsert(Db& db, std::size_t rows = 1) : rows_(rows), text_(rows), st_(db, claim_insert_sql(rows).c_str()) {}
-  std::size_t rows() const { return rows_; }
-  // How many of the claims were inserted (the others' keys were taken).
-  std::int64_t insert(std::span<const Claim* const> claims) {
-    assert(claims.size() == rows_);
-    for (std::size_t r = 0; r < rows_; ++r) bind(static_cast<int>(r) * kClaimColumns, *claims[r], text_[r]);
-    st_.run();
-    return st_.changes();
-  }
+  explicit ClaimInsert(Db& db)
+      : st_(db,
+            "INSERT INTO claims (hospital_code, claim_id, feed_seq, position, patient_id, patient_name,"
+            " birth_date, sex, visit_type, admission_date, discharge_date, diagnoses, accident, total_fen,"
+            " insurance_fen, in_scope_fen, out_of_scope_fen, special_approval)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (hospital_code, claim_id) DO NOTHING") {}
   bool insert(const Claim& c) {
-    const Claim* one = &c;
-    return insert(std::span<const Claim* const>(&one, 1)) == 1;  // 0: the key was taken (DO NOTHING)
+    // Bound text is not copied: these locals live until run() returns.
+    const std::string birth = c.birth_date.iso(), adm = c.admission_date.iso(), dis = c.discharge_date.iso();
+    const std::string diag = encode_diagnoses(c.diagnoses);
+    const char sex = c.sex;
+    st_.bind(1, c.hospital_code).bind(2, c.claim_id).bind(3, c.feed_seq).bind(4, c.position);
+    st_.bind(5, c.patient_id).bind(6, c.patient_name).bind(7, birth).bind(8, std::string_view(&sex, 1));
+    st_.bind(9, c.visit_type).bind(10, adm).bind(11, dis).bind(12, diag);
+    st_.bind(13, std::int64_t{c.accident ? 1 : 0}).bind(14, c.total_fen).bind(15, c.insurance_paid_fen);
+    st_.bind(16, c.in_scope_fen).bind(17, c.out_of_scope_fen).bind(18, c.special_approval);
+    st_.run();
+    return st_.changes() == 1;  // 0: the key was taken (DO NOTHING)
   }
   std::int64_t last_row() const { return st_.last_insert_rowid(); }
 
  private:
-  // Text bound to the statement is not copied: it lives here until run() returns.
-  struct BoundText {
-    std::string birth, admission, discharge, diagnoses;
-    char sex = 0;
-  };
-  void bind(int at, const Claim& c, BoundText& t) {
-    t.birth = c.birth_date.iso();
-    t.admission = c.admission_date.iso();
-    t.discharge = c.discharge_date.iso();
-    t.diagnoses = encode_diagnoses(c.diagnoses);
-    t.sex = c.sex;
-    st_.bind(at + 1, c.hospital_code).bind(at + 2, c.claim_id).bind(at + 3, c.feed_seq).bind(at + 4, c.position);
-    st_.bind(at + 5, c.patient_id).bind(at + 6, c.patient_name).bind(at + 7, t.birth);
-    st_.bind(at + 8, std::string_view(&t.sex, 1)).bind(at + 9, c.visit_type).bind(at + 10, t.admission);
-    st_.bind(at + 11, t.discharge).bind(at + 12, t.diagnoses).bind(at + 13, std::int64_t{c.accident ? 1 : 0});
-    st_.bind(at + 14, c.total_fen).bind(at + 15, c.insurance_paid_fen).bind(at + 16, c.in_scope_fen);
-    st_.bind(at + 17, c.out_of_scope_fen).bind(at + 18, c.special_approval);
-  }
-  std::size_t rows_;
-  std::vector<BoundText> text_;
   SqlStmt st_;
 };
 
@@ -218,48 +183,18 @@ FeedWriter::Flushed FeedWriter::flush_in_order() {
   }
   std::sort(claims.begin(), claims.end(),
             [](const Claim* a, const Claim* b) { return before_in_processing_order(*a, *b); });
-  // Consecutive rows in that order, kClaimsPerInsert claims a statement. A
-  // group with a key taken before this feed is sorted out claim by claim:
-  // skipped rows take no row id, so the inserted ones stay consecutive.
-  ClaimInsert insert_one(db_);
-  std::optional<ClaimInsert> insert_many;
-  if (claims.size() >= kClaimsPerInsert) insert_many.emplace(db_, kClaimsPerInsert);
-  std::optional<SqlStmt> find_row;
+  ClaimInsert insert_claim(db_);
   std::int64_t previous_row = 0;
-  auto take_row = [&](std::int64_t row) {
+  for (const Claim* c : claims) {
+    if (!insert_claim.insert(*c)) {
+      out.rejections.push_back(duplicate_of(*c));  // taken before this feed
+      continue;
+    }
+    const std::int64_t row = insert_claim.last_row();
     if (previous_row == 0) first_claim_row_ = row;
     else if (row != previous_row + 1) throw DbError("database: a feed's claims were not given consecutive rows");
     previous_row = row;
     ++out.accepted;
-  };
-  for (std::size_t k = 0; k < claims.size();) {
-    ClaimInsert& insert = insert_many && claims.size() - k >= kClaimsPerInsert ? *insert_many : insert_one;
-    const std::span<const Claim* const> group(claims.data() + k, insert.rows());
-    k += group.size();
-    const auto inserted = static_cast<std::size_t>(insert.insert(group));
-    if (inserted == group.size()) {
-      const std::int64_t last = insert.last_row();
-      for (std::size_t r = 0; r < group.size(); ++r) take_row(last - static_cast<std::int64_t>(group.size() - 1 - r));
-      continue;
-    }
-    if (!find_row) find_row.emplace(db_, "SELECT rowid, feed_seq FROM claims WHERE hospital_code = ? AND claim_id = ?");
-    for (const Claim* c : group) {
-      // Its key's row is this feed's (inserted just now: the feed's own
-      // duplicates are out already) or an earlier one's (taken before).
-      find_row->bind(1, c->hospital_code).bind(2, c->claim_id);
-      if (!find_row->step()) throw DbError("database: claim " + c->claim_id + " neither inserted nor found");
-      const std::int64_t row = find_row->int64(0), feed_seq = find_row->int64(1);
-      find_row->reset();
-      if (feed_seq == c->feed_seq) take_row(row);
-      else out.rejections.push_back(duplicate_of(*c));
-    }
-  }
-  if (out.accepted > 0) {
-    // Invariant: the rows first .. first + accepted - 1 are this feed's claims, all of them.
-    SqlStmt check(db_, "SELECT count(*) FROM claims WHERE rowid BETWEEN ? AND ? AND feed_seq = ?");
-    check.bind(1, first_claim_row_).bind(2, first_claim_row_ + out.accepted - 1).bind(3, claims.front()->feed_seq);
-    if (!check.step() || check.int64(0) != out.accepted)
-      throw DbError("database: a feed's claims are not the rows recorded for it");
   }
   // The rejections in document order, as flush() writes them.
   std::stable_sort(out.rejections.begin(), out.rejections.end(),

@@ -149,10 +149,9 @@ BOOST_AUTO_TEST_CASE(held_feeds_are_stored_in_processing_order_with_the_same_out
              "A2|\nA10|\nA5|\nA1|\nA9|\n");
 }
 
-// A held feed's claims go in 32 to a statement: a group whose keys were all
-// taken before (F-E's first 32 claims in processing order), a group with
-// some taken, clean groups and a tail of single inserts give the same
-// verdicts, rows and rejections as claims stored one by one in document order.
+// A held feed whose first 40 claims in processing order were all accepted
+// from an earlier feed, then 60 new ones: the same verdicts, rows and
+// rejections as in document order, and its claims still in consecutive rows.
 BOOST_AUTO_TEST_CASE(claims_stored_many_to_a_statement_keep_their_duplicates_apart) {
   TempDir dir;
   std::vector<FeedClaim> d, e;
