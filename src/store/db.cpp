@@ -46,8 +46,8 @@ std::unique_ptr<Db> Db::open(const std::string& path) {
     ses << "PRAGMA synchronous=FULL", now;
     ses << "PRAGMA foreign_keys=ON", now;
     // 8 MiB page cache (negative: KiB), per connection. The big writers
-    // append in key order (claims per hospital and feed, a batch's results,
-    // claim results, payments and trace blocks), so only each B-tree's right
+    // append in key order (claims per hospital and feed, a batch's result
+    // blocks, result positions and payments), so only each B-tree's right
     // edge is hot; 32 MiB only held pages already written (peak RSS at 1M
     // claims: ingest 85 -> 56 MB, run 146 -> 117 MB, same times).
     ses << "PRAGMA cache_size=-8192", now;
