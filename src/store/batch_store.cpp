@@ -487,21 +487,18 @@ class PaidFromPayments {
 
 struct ResultCursor::Impl {
   Impl(Db& d, const std::string& batch_id, std::size_t rows)
-      : db(d), batch(batch_id), chunk_rows(rows) {
-    blocks.emplace(db, batch_id);
-  }
+      : db(d), batch(batch_id), chunk_rows(rows), blocks(db, batch_id) {}
   Db& db;
   std::string batch;
   std::size_t chunk_rows;
-  std::optional<TraceBlockCursor> blocks;
+  TraceBlockCursor blocks;
   std::unique_ptr<PaidFromPayments> paid_from_payments;  // opened at the first result stored without `paid`
   std::string paid(std::int64_t result_position) {
     if (!paid_from_payments) paid_from_payments = std::make_unique<PaidFromPayments>(db, batch);
     return paid_from_payments->paid(result_position);
   }
-  // Whole results in blocks (layout 2, since schema 10): the first block, read ahead.
+  // Whole results in blocks (layout 2, since schema 10).
   bool from_blocks = false;
-  std::optional<TraceBlock> first_block;
   std::int64_t next_position = 1;
   bool blocks_done = false;
   // Rows of the `results` table (batches before schema 10), traces in their
@@ -518,15 +515,13 @@ ResultCursor::ResultCursor(Db& db, const std::string& batch_id, std::size_t chun
     : impl_(new Impl(db, batch_id, chunk_rows)) {
   assert(chunk_rows > 0);
   auto& i = *impl_;
-  TraceBlock b;
-  if (i.blocks->next_block(b) && b.layout == kBlockLayoutResults) {
-    i.from_blocks = true;
-    i.first_block = std::move(b);
-    return;
-  }
-  // Layout 1 or no block: the rows of the `results` table, and their traces
-  // from a fresh block cursor (the one above has stepped).
-  i.blocks.emplace(db, batch_id);
+  // A batch's blocks all have one layout: its first says which.
+  SqlStmt layout(db, "SELECT layout FROM result_traces WHERE batch_id = ? ORDER BY first_position LIMIT 1");
+  layout.bind(1, batch_id);
+  i.from_blocks = layout.step() && layout.int64(0) == kBlockLayoutResults;
+  if (i.from_blocks) return;
+  // Layout 1 or no block: the rows of the `results` table, their traces in
+  // the rows or in the blocks.
   i.st = std::make_unique<Statement>(db.session());
   *i.st << "SELECT position, hospital_code, claim_id, feed_id, patient_id, discharge_date, burden_fen, total_paid_fen,"
            " paid, trace FROM results WHERE batch_id = ? ORDER BY position",
@@ -544,10 +539,7 @@ bool ResultCursor::next(std::vector<ResultRow>& out) {
 bool ResultCursor::Impl::next_from_blocks(std::vector<ResultRow>& out) {
   while (!blocks_done && out.size() < chunk_rows) {
     TraceBlock b;
-    if (first_block) {
-      b = std::move(*first_block);
-      first_block.reset();
-    } else if (!blocks->next_block(b)) {
+    if (!blocks.next_block(b)) {
       blocks_done = true;
       if (paid_from_payments) paid_from_payments->finish();
       break;
@@ -586,7 +578,7 @@ bool ResultCursor::Impl::next_from_rows(std::vector<ResultRow>& out) {
     // Stored without it (session 6 to schema 10): rebuilt from the payments.
     r.paid = paid_column[k].empty() ? paid(r.position) : std::move(paid_column[k]);
     // Results written before schema 4 carry their trace in the row.
-    r.trace = trace[k].empty() ? blocks->take(r.position) : std::move(trace[k]);
+    r.trace = trace[k].empty() ? blocks.take(r.position) : std::move(trace[k]);
     out.push_back(std::move(r));
   }
   return !out.empty();
